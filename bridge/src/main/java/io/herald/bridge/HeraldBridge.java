@@ -1,0 +1,79 @@
+package io.herald.bridge;
+
+import io.herald.bridge.address.AddressRules;
+import io.herald.bridge.envelope.EventIds;
+import io.herald.bridge.error.HttpErrors;
+import io.herald.bridge.fanout.SubscriptionHub;
+import io.herald.bridge.publish.PublishApi;
+import io.herald.bridge.publish.Publisher;
+import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.ConnectionRegistry;
+import io.herald.bridge.transport.sockjs.SockJsTransport;
+import io.herald.bridge.transport.sse.SseTransport;
+import io.herald.bridge.transport.websocket.WebSocketTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Bridges event-bus addresses to SSE, WebSocket and SockJS clients and takes publishes over HTTP.
+ *
+ * <p>Embed it in any verticle: create it in {@code start()}, {@link #mount} it on the verticle's
+ * router, and {@link #close} it in {@code stop()}. A bridge is confined to the event loop of the
+ * verticle that created it (no locks anywhere); to use more cores, deploy more verticle instances,
+ * each with its own bridge.
+ */
+public final class HeraldBridge {
+
+  private final BridgeRuntime runtime;
+  private final long heartbeatTimer;
+
+  private HeraldBridge(BridgeRuntime runtime) {
+    this.runtime = runtime;
+    Vertx vertx = runtime.vertx();
+    // One timer for all connections, not one per connection.
+    this.heartbeatTimer = vertx.setPeriodic(runtime.options().getHeartbeatInterval().toMillis(),
+        id -> runtime.connections().tick(System.currentTimeMillis()));
+  }
+
+  public static HeraldBridge create(Vertx vertx, BridgeOptions options, AddressRules rules) {
+    BridgeOptions copy = new BridgeOptions(options);
+    EventIds ids = new EventIds();
+    SubscriptionHub hub = new SubscriptionHub(vertx, ids);
+    ConnectionRegistry connections = new ConnectionRegistry(Integer.toHexString(System.identityHashCode(hub)) + "-");
+    Publisher publisher = new Publisher(vertx.eventBus(), rules, ids);
+    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, hub, connections, publisher));
+  }
+
+  /** Adds {@code /sse}, {@code /ws}, {@code /eventbus/*} and {@code POST /api/publish} to the router. */
+  public HeraldBridge mount(Router router) {
+    router.get(SseTransport.PATH).handler(new SseTransport(runtime));
+    router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
+    new SockJsTransport(runtime).mount(router);
+    router.post(PublishApi.PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
+        .handler(new PublishApi(runtime.publisher(), runtime.options()))
+        .failureHandler(HttpErrors::onFailure);
+    return this;
+  }
+
+  /** Counts for tests and operators: live connections and the resources they hold. */
+  public BridgeStats stats() {
+    return new BridgeStats(
+        runtime.connections().size(),
+        runtime.connections().countByTransport(),
+        runtime.hub().consumerCount(),
+        runtime.hub().subscriptionCount(),
+        runtime.hub().deliveredCount(),
+        runtime.connections().closedCount(CloseReason.SLOW_CONSUMER),
+        runtime.connections().closedCount(CloseReason.IDLE_TIMEOUT));
+  }
+
+  /** Closes every connection (telling clients the node is shutting down) and unregisters every consumer. */
+  public Future<Void> close() {
+    runtime.vertx().cancelTimer(heartbeatTimer);
+    runtime.connections().all().forEach(c -> c.close(CloseReason.SHUTDOWN));
+    return runtime.hub().close();
+  }
+}

@@ -1,0 +1,43 @@
+package io.herald.bridge.envelope;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * An envelope with its wire forms, each built at most once per node and then written as the same
+ * {@link Buffer} to every subscriber.
+ *
+ * <p>Confined to the event loop that received the event (the forms are built lazily, without locks).
+ */
+public final class EncodedEvent {
+
+  private final Envelope envelope;
+  private Buffer sse;
+  private Buffer frame;
+
+  public EncodedEvent(Envelope envelope) {
+    this.envelope = envelope;
+  }
+
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  /** The SSE event: {@code id:} the cursor, {@code event:} the type, {@code data:} the envelope JSON. */
+  public Buffer sse() {
+    if (sse == null) {
+      sse = SseFormat.event(envelope.id(), envelope.type(), envelope.toJson());
+    }
+    return sse;
+  }
+
+  /**
+   * The {@code rec} frame of the WebSocket and SockJS protocol: the Vert.x event-bus bridge's
+   * {@code {"type":"rec","address","body"}} plus Herald's {@code id}, {@code event} and {@code ts}.
+   */
+  public Buffer frame() {
+    if (frame == null) {
+      frame = Buffer.buffer(Frames.rec(envelope));
+    }
+    return frame;
+  }
+}

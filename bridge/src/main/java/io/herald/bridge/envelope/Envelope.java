@@ -1,0 +1,41 @@
+package io.herald.bridge.envelope;
+
+import java.util.Objects;
+
+/**
+ * One event as every transport delivers it.
+ *
+ * <p>{@code dataJson} is the event's data already encoded as JSON text: the data is encoded once
+ * when the event reaches the node and every wire format embeds that text as it is.
+ *
+ * @param id opaque cursor for the event; clients must not interpret it (the cluster issue turns it into a position)
+ * @param address the event-bus address the event was published to
+ * @param type the event name ({@code message} unless the publisher said otherwise)
+ * @param ts publish time in epoch milliseconds
+ * @param dataJson the data as JSON text ({@code null} data is the text {@code null})
+ */
+public record Envelope(String id, String address, String type, long ts, String dataJson) {
+
+  public static final String DEFAULT_TYPE = "message";
+
+  public Envelope {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(dataJson, "dataJson");
+  }
+
+  /** The envelope as one JSON object: {@code {"id","address","type","ts","data"}}. */
+  public String toJson() {
+    StringBuilder json = new StringBuilder(64 + dataJson.length() + address.length());
+    json.append("{\"id\":");
+    JsonText.appendQuoted(json, id);
+    json.append(",\"address\":");
+    JsonText.appendQuoted(json, address);
+    json.append(",\"type\":");
+    JsonText.appendQuoted(json, type);
+    json.append(",\"ts\":").append(ts);
+    json.append(",\"data\":").append(dataJson);
+    return json.append('}').toString();
+  }
+}

@@ -1,0 +1,60 @@
+package io.herald.bridge.envelope;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Server-Sent Events framing per the WHATWG HTML specification (section "Server-sent events").
+ *
+ * <p>Field values never carry CR or LF: data with line breaks becomes one {@code data:} line per
+ * line, and ids and event names are validated before they get here (a line break in them would let
+ * a publisher inject fields).
+ */
+public final class SseFormat {
+
+  /** A comment line; clients ignore it, proxies see traffic. */
+  public static final Buffer HEARTBEAT = Buffer.buffer(":\n\n");
+
+  private SseFormat() {}
+
+  public static Buffer event(String id, String event, String data) {
+    StringBuilder out = new StringBuilder(data.length() + 48);
+    if (id != null) {
+      requireSingleLine("id", id);
+      out.append("id: ").append(id).append('\n');
+    }
+    if (event != null) {
+      requireSingleLine("event", event);
+      out.append("event: ").append(event).append('\n');
+    }
+    appendData(out, data);
+    out.append('\n');
+    return Buffer.buffer(out.toString());
+  }
+
+  public static Buffer retry(long millis) {
+    return Buffer.buffer("retry: " + millis + "\n\n");
+  }
+
+  /** Splits on CRLF, CR and LF, the three line endings the spec's parser accepts. */
+  static void appendData(StringBuilder out, String data) {
+    int start = 0;
+    int length = data.length();
+    for (int i = 0; i < length; i++) {
+      char c = data.charAt(i);
+      if (c == '\r' || c == '\n') {
+        out.append("data: ").append(data, start, i).append('\n');
+        if (c == '\r' && i + 1 < length && data.charAt(i + 1) == '\n') {
+          i++;
+        }
+        start = i + 1;
+      }
+    }
+    out.append("data: ").append(data, start, length).append('\n');
+  }
+
+  private static void requireSingleLine(String field, String value) {
+    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("SSE " + field + " must not contain a line break");
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.herald.bridge.error;
+
+import io.vertx.core.json.JsonObject;
+
+/** A client's mistake or a refused operation, carrying the code the client is told. No stack trace: it is not a bug. */
+public final class HeraldException extends RuntimeException {
+
+  private final ErrorCode code;
+
+  public HeraldException(ErrorCode code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  /** The body of an HTTP error answer. */
+  public JsonObject toHttpBody() {
+    return httpBody(code, getMessage());
+  }
+
+  public static JsonObject httpBody(ErrorCode code, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", code.code()).put("message", message));
+  }
+}

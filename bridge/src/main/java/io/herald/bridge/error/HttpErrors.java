@@ -1,0 +1,45 @@
+package io.herald.bridge.error;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes HTTP error answers in the one JSON shape every endpoint uses. */
+public final class HttpErrors {
+
+  private HttpErrors() {}
+
+  public static void send(RoutingContext rc, HeraldException error) {
+    send(rc, error.code(), error.getMessage());
+  }
+
+  public static void send(RoutingContext rc, ErrorCode code, String message) {
+    HttpServerResponse response = rc.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response
+        .setStatusCode(code.httpStatus())
+        .putHeader("content-type", "application/json")
+        .end(HeraldException.httpBody(code, message).encode());
+  }
+
+  /**
+   * A router failure handler: the status a handler failed with (413 from the body limit, 404, 405)
+   * becomes its JSON error; anything else is a 500 that does not reveal internals.
+   */
+  public static void onFailure(RoutingContext rc) {
+    if (rc.failure() instanceof HeraldException error) {
+      send(rc, error);
+      return;
+    }
+    int status = rc.statusCode();
+    switch (status) {
+      case 400 -> send(rc, ErrorCode.BAD_REQUEST, "the request could not be read");
+      case 404 -> send(rc, ErrorCode.NOT_FOUND, "no such resource");
+      case 405 -> send(rc, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here");
+      case 413 -> send(rc, ErrorCode.TOO_LARGE, "the request body is larger than the limit");
+      default -> send(rc, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+}

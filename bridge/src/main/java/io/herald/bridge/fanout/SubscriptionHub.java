@@ -1,0 +1,146 @@
+package io.herald.bridge.fanout;
+
+import io.herald.bridge.envelope.BusEnvelopes;
+import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.envelope.EventIds;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One event-bus consumer per address, shared by every local subscriber of that address.
+ *
+ * <p>Browser connections come and go by the thousand; registering a bus consumer for each of them
+ * would put one cluster-wide registration per browser tab into the cluster's subscription map. Here
+ * the first subscriber of an address registers the consumer, the last one to leave unregisters it,
+ * and each event is decoded and encoded once, then handed to every subscriber as the same
+ * {@link EncodedEvent}.
+ *
+ * <p>Confined to one event loop: create it, and call it, on the owning verticle's context.
+ */
+public final class SubscriptionHub {
+
+  private static final Logger LOG = System.getLogger(SubscriptionHub.class.getName());
+
+  private final Vertx vertx;
+  private final EventIds ids;
+  private final Map<String, AddressFanout> fanouts = new HashMap<>();
+  private long delivered;
+
+  public SubscriptionHub(Vertx vertx, EventIds ids) {
+    this.vertx = vertx;
+    this.ids = ids;
+  }
+
+  /**
+   * Adds a subscriber to an address. The future completes once the address's consumer registration
+   * has completed, so a client told "subscribed" misses nothing published after that.
+   */
+  public Future<Void> subscribe(String address, Subscriber subscriber) {
+    AddressFanout fanout = fanouts.computeIfAbsent(address, this::register);
+    fanout.add(subscriber);
+    return fanout.registered;
+  }
+
+  /** Removes a subscriber; the last one out unregisters the address's consumer. */
+  public void unsubscribe(String address, Subscriber subscriber) {
+    AddressFanout fanout = fanouts.get(address);
+    if (fanout != null && fanout.remove(subscriber) && fanout.isEmpty()) {
+      fanouts.remove(address);
+      fanout.consumer.unregister();
+    }
+  }
+
+  /** Number of addresses with a registered consumer on this hub. */
+  public int consumerCount() {
+    return fanouts.size();
+  }
+
+  /** Number of (address, subscriber) pairs. */
+  public int subscriptionCount() {
+    int count = 0;
+    for (AddressFanout fanout : fanouts.values()) {
+      count += fanout.members.size();
+    }
+    return count;
+  }
+
+  /** Events handed to subscribers since the hub started (one per subscriber per event). */
+  public long deliveredCount() {
+    return delivered;
+  }
+
+  /** Unregisters every consumer; subscribers are not told (their connections are closing too). */
+  public Future<Void> close() {
+    var unregistrations = fanouts.values().stream().map(f -> f.consumer.unregister()).toList();
+    fanouts.clear();
+    return Future.join(unregistrations).mapEmpty();
+  }
+
+  private AddressFanout register(String address) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address);
+    AddressFanout fanout = new AddressFanout(consumer);
+    consumer.handler(fanout::dispatch);
+    // A failed registration (the cluster is unreachable) must not leave a dead entry behind: the
+    // next subscriber of the address tries again.
+    fanout.registered.onFailure(e -> fanouts.remove(address, fanout));
+    return fanout;
+  }
+
+  private final class AddressFanout {
+    final MessageConsumer<Object> consumer;
+    final Future<Void> registered;
+    final Set<Subscriber> members = new LinkedHashSet<>();
+    // Rebuilt only when membership changes, so dispatch allocates nothing per subscriber and a
+    // subscriber may unsubscribe (even close) while an event is being handed out.
+    Subscriber[] snapshot;
+
+    AddressFanout(MessageConsumer<Object> consumer) {
+      this.consumer = consumer;
+      this.registered = consumer.completion();
+    }
+
+    void add(Subscriber subscriber) {
+      if (members.add(subscriber)) {
+        snapshot = null;
+      }
+    }
+
+    boolean remove(Subscriber subscriber) {
+      boolean removed = members.remove(subscriber);
+      if (removed) {
+        snapshot = null;
+      }
+      return removed;
+    }
+
+    boolean isEmpty() {
+      return members.isEmpty();
+    }
+
+    void dispatch(Message<Object> message) {
+      EncodedEvent event;
+      try {
+        event = new EncodedEvent(BusEnvelopes.fromMessage(message, ids, System.currentTimeMillis()));
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.WARNING, "dropped an event on {0}: {1}", message.address(), e.getMessage());
+        return;
+      }
+      Subscriber[] targets = snapshot;
+      if (targets == null) {
+        targets = snapshot = members.toArray(new Subscriber[0]);
+      }
+      for (Subscriber target : targets) {
+        target.deliver(event);
+      }
+      delivered += targets.length;
+    }
+  }
+}

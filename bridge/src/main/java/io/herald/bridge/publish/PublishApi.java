@@ -1,0 +1,97 @@
+package io.herald.bridge.publish;
+
+import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.error.HttpErrors;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /api/publish} with {@code {"address","type","data"}} or an array of those: answers 202
+ * with the ids assigned, in order. A batch is checked whole before any of it is published, so a bad
+ * item publishes nothing.
+ */
+public final class PublishApi implements Handler<RoutingContext> {
+
+  public static final String PATH = "/api/publish";
+
+  private final Publisher publisher;
+  private final BridgeOptions options;
+
+  public PublishApi(Publisher publisher, BridgeOptions options) {
+    this.publisher = publisher;
+    this.options = options;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    Identity identity = Identity.ANONYMOUS;
+    List<Publisher.Checked> events;
+    try {
+      events = check(identity, parse(rc.body().buffer()));
+    } catch (HeraldException e) {
+      HttpErrors.send(rc, e);
+      return;
+    }
+    JsonArray ids = new JsonArray();
+    for (Publisher.Checked event : events) {
+      ids.add(publisher.publish(event));
+    }
+    rc.response()
+        .setStatusCode(202)
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("ids", ids).encode());
+  }
+
+  private static Object parse(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new HeraldException(ErrorCode.BAD_JSON, "the body must be a JSON object or array");
+    }
+    try {
+      return Json.decodeValue(body);
+    } catch (RuntimeException e) {
+      throw new HeraldException(ErrorCode.BAD_JSON, "the body is not valid JSON");
+    }
+  }
+
+  private List<Publisher.Checked> check(Identity identity, Object parsed) {
+    JsonArray items;
+    if (parsed instanceof JsonObject single) {
+      items = new JsonArray().add(single);
+    } else if (parsed instanceof JsonArray batch) {
+      if (batch.isEmpty()) {
+        throw new HeraldException(ErrorCode.BAD_JSON, "the array holds no event");
+      }
+      if (batch.size() > options.getMaxEventsPerPublish()) {
+        throw new HeraldException(ErrorCode.TOO_MANY_EVENTS, "at most " + options.getMaxEventsPerPublish() + " events per request");
+      }
+      items = batch;
+    } else {
+      throw new HeraldException(ErrorCode.BAD_JSON, "the body must be a JSON object or array");
+    }
+    List<Publisher.Checked> checked = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      if (!(items.getValue(i) instanceof JsonObject event)) {
+        throw new HeraldException(ErrorCode.BAD_JSON, where(i, items.size()) + "an event must be a JSON object");
+      }
+      try {
+        checked.add(publisher.check(identity, event.getValue("address"), event.getValue("type"), event.getValue("data")));
+      } catch (HeraldException e) {
+        throw new HeraldException(e.code(), where(i, items.size()) + e.getMessage());
+      }
+    }
+    return checked;
+  }
+
+  private static String where(int index, int size) {
+    return size == 1 ? "" : "event " + index + ": ";
+  }
+}

@@ -1,0 +1,90 @@
+package io.herald.bridge.publish;
+
+import io.herald.bridge.address.AddressRules;
+import io.herald.bridge.address.AddressSyntax;
+import io.herald.bridge.address.Operation;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.BusEnvelopes;
+import io.herald.bridge.envelope.Envelope;
+import io.herald.bridge.envelope.EventIds;
+import io.herald.bridge.envelope.EventNames;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/**
+ * The one publish path behind the HTTP API and the WebSocket and SockJS {@code publish} frame:
+ * validate, check the rules, assign the id, publish on the bus with the envelope's headers.
+ */
+public final class Publisher {
+
+  private final EventBus bus;
+  private final AddressRules rules;
+  private final EventIds ids;
+
+  public Publisher(EventBus bus, AddressRules rules, EventIds ids) {
+    this.bus = bus;
+    this.rules = rules;
+    this.ids = ids;
+  }
+
+  /** A publish that passed every check and only waits to be sent. */
+  public record Checked(String address, String type, Object body) {}
+
+  /**
+   * @throws HeraldException naming the first problem
+   */
+  public Checked check(Identity identity, Object address, Object type, Object data) {
+    String addressProblem = AddressSyntax.problem(address);
+    if (addressProblem != null) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, addressProblem);
+    }
+    String eventType = Envelope.DEFAULT_TYPE;
+    if (type != null) {
+      if (!(type instanceof String text) || !EventNames.isValid(text)) {
+        throw new HeraldException(ErrorCode.BAD_TYPE,
+            "type must be a string of letters, digits and . _ : @ - of at most " + EventNames.MAX_LENGTH + " characters");
+      }
+      eventType = text;
+    }
+    if (!rules.permits(identity, Operation.PUBLISH, (String) address)) {
+      throw new HeraldException(ErrorCode.FORBIDDEN, "publishing to " + address + " is not permitted");
+    }
+    return new Checked((String) address, eventType, busBody(data));
+  }
+
+  /** Publishes and returns the id every subscriber will see. */
+  public String publish(Checked event) {
+    String id = ids.next();
+    bus.publish(event.address(), event.body(), BusEnvelopes.deliveryOptions(id, event.type(), System.currentTimeMillis()));
+    return id;
+  }
+
+  /**
+   * Turns parsed JSON into a value the event bus has a codec for. Nested values travel inside their
+   * object or array; only a bare number may need narrowing.
+   */
+  public static Object busBody(Object data) {
+    if (data == null || data instanceof JsonObject || data instanceof JsonArray || data instanceof String
+        || data instanceof Boolean || data instanceof Integer || data instanceof Long || data instanceof Double) {
+      return data;
+    }
+    if (data instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (data instanceof Short || data instanceof Byte) {
+      return ((Number) data).intValue();
+    }
+    if (data instanceof BigInteger big && big.bitLength() < 64) {
+      return big.longValue();
+    }
+    if (data instanceof BigDecimal decimal && Double.isFinite(decimal.doubleValue())) {
+      return decimal.doubleValue();
+    }
+    throw new HeraldException(ErrorCode.BAD_DATA, "data must be a JSON value that fits in 64 bits where it is a number");
+  }
+}

@@ -1,0 +1,120 @@
+package io.herald.bridge.transport;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.EncodedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What every transport's connection shares: its subscriptions in the hub, its bounded queue, and
+ * one idempotent teardown that releases all of it.
+ */
+public abstract class BaseConnection implements ClientConnection {
+
+  protected final BridgeRuntime runtime;
+  private final String id;
+  private final Identity identity;
+  private final Set<String> subscriptions = new LinkedHashSet<>();
+  private OutboundQueue queue;
+  private CloseReason closedBy;
+
+  protected BaseConnection(BridgeRuntime runtime, Identity identity) {
+    this.runtime = runtime;
+    this.id = runtime.connections().newId();
+    this.identity = identity;
+  }
+
+  /** Subclasses call this once, from their constructor, with the sink of their socket. */
+  protected final void attach(FrameSink sink) {
+    this.queue = new OutboundQueue(sink, runtime.options().getQueueSize(), () -> close(CloseReason.SLOW_CONSUMER));
+    runtime.connections().add(this);
+  }
+
+  @Override
+  public final String id() {
+    return id;
+  }
+
+  @Override
+  public final Identity identity() {
+    return identity;
+  }
+
+  @Override
+  public final Set<String> subscriptions() {
+    return Collections.unmodifiableSet(subscriptions);
+  }
+
+  /** Completes when events of the address flow to this connection; a second subscribe is a no-op. */
+  public Future<Void> subscribe(String address) {
+    if (closedBy != null) {
+      return Future.failedFuture("connection closed");
+    }
+    if (!subscriptions.add(address)) {
+      return Future.succeededFuture();
+    }
+    return runtime.hub().subscribe(address, this);
+  }
+
+  /** @return whether the connection was subscribed */
+  public boolean unsubscribe(String address) {
+    if (!subscriptions.remove(address)) {
+      return false;
+    }
+    runtime.hub().unsubscribe(address, this);
+    return true;
+  }
+
+  @Override
+  public final void deliver(EncodedEvent event) {
+    if (closedBy == null) {
+      queue.offer(wireForm(event));
+    }
+  }
+
+  /** Queues a frame of this connection's own (an acknowledgement, a reply, a heartbeat). */
+  protected final void send(Buffer frame) {
+    if (closedBy == null) {
+      queue.offer(frame);
+    }
+  }
+
+  protected final boolean queueIdle() {
+    return queue.idle();
+  }
+
+  @Override
+  public final boolean isClosed() {
+    return closedBy != null;
+  }
+
+  /**
+   * Releases subscriptions first, so no event is queued for a closing socket, then the queue and the
+   * registry entry, and only then touches the socket, whose close handler calls back here and finds
+   * the connection already closed.
+   */
+  @Override
+  public final void close(CloseReason reason) {
+    if (closedBy != null) {
+      return;
+    }
+    closedBy = reason;
+    for (String address : subscriptions) {
+      runtime.hub().unsubscribe(address, this);
+    }
+    subscriptions.clear();
+    queue.clear();
+    runtime.connections().remove(this, reason);
+    closeTransport(reason);
+  }
+
+  /** The form of the event this transport writes: the same buffer for all its connections. */
+  protected abstract Buffer wireForm(EncodedEvent event);
+
+  /** Tells the client why (when it can still hear it) and closes the socket. */
+  protected abstract void closeTransport(CloseReason reason);
+}

@@ -1,0 +1,48 @@
+package io.herald.bridge.transport;
+
+/**
+ * Why the server ended a connection. Each reason has a stable code (the SSE event name and the
+ * {@code code} of the WebSocket and SockJS error frame), a WebSocket close code, and whether the
+ * client should reconnect on its own.
+ */
+public enum CloseReason {
+  /** The client went away or asked to close. */
+  CLIENT_CLOSED("client-closed", (short) 1000, false),
+  /** The node is shutting down; reconnect (to another node). */
+  SHUTDOWN("shutdown", (short) 1001, true),
+  /** The client read slower than events arrived and its bounded queue overflowed; reconnect and resume. */
+  SLOW_CONSUMER("slow-consumer", (short) 4002, true),
+  /** Nothing was heard from the client within the idle timeout. */
+  IDLE_TIMEOUT("idle-timeout", (short) 4003, true),
+  /** The server could not set the connection up (its subscriptions failed to register). */
+  SERVER_ERROR("server-error", (short) 1011, true),
+  /** The transport failed (reset, write error). */
+  TRANSPORT_ERROR("transport-error", (short) 1011, true);
+
+  private final String code;
+  private final short webSocketCode;
+  private final boolean reconnect;
+
+  CloseReason(String code, short webSocketCode, boolean reconnect) {
+    this.code = code;
+    this.webSocketCode = webSocketCode;
+    this.reconnect = reconnect;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public short webSocketCode() {
+    return webSocketCode;
+  }
+
+  public boolean reconnect() {
+    return reconnect;
+  }
+
+  /** Whether the client is still there to be told (it is not when it closed or the socket broke). */
+  public boolean tellsClient() {
+    return this != CLIENT_CLOSED && this != TRANSPORT_ERROR;
+  }
+}

@@ -1,0 +1,84 @@
+package io.herald.bridge.transport;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+
+/**
+ * A connection's bounded outbound queue.
+ *
+ * <p>Frames go straight to the socket while it keeps up. When the socket's own write queue is full,
+ * frames wait here; when this queue is full too, the client is too slow and {@code onOverflow} runs
+ * (the connection closes with {@link CloseReason#SLOW_CONSUMER} and the client resumes after
+ * reconnecting). Memory per slow client is therefore bounded by the queue's frame count, and the
+ * frames themselves are the shared, once-encoded buffers. On a byte-stream sink the backlog is
+ * coalesced into one write when the socket drains.
+ */
+public final class OutboundQueue {
+
+  private final FrameSink sink;
+  private final int capacity;
+  private final Runnable onOverflow;
+  private final ArrayDeque<Buffer> backlog = new ArrayDeque<>();
+  private boolean overflowed;
+
+  public OutboundQueue(FrameSink sink, int capacity, Runnable onOverflow) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1");
+    }
+    this.sink = sink;
+    this.capacity = capacity;
+    this.onOverflow = onOverflow;
+    sink.drainHandler(v -> drain());
+  }
+
+  /** @return false if the frame was not accepted because the queue overflowed */
+  public boolean offer(Buffer frame) {
+    if (overflowed) {
+      return false;
+    }
+    if (backlog.isEmpty() && !sink.writeQueueFull()) {
+      sink.write(frame);
+      return true;
+    }
+    if (backlog.size() >= capacity) {
+      overflowed = true;
+      backlog.clear();
+      onOverflow.run();
+      return false;
+    }
+    backlog.add(frame);
+    return true;
+  }
+
+  /** Frames waiting for the socket. */
+  public int size() {
+    return backlog.size();
+  }
+
+  /** Whether nothing is waiting and the socket can take more: the moment for a heartbeat. */
+  public boolean idle() {
+    return backlog.isEmpty() && !sink.writeQueueFull();
+  }
+
+  /** Drops what is waiting; called when the connection closes. */
+  public void clear() {
+    backlog.clear();
+  }
+
+  private void drain() {
+    if (backlog.isEmpty()) {
+      return;
+    }
+    if (sink.coalesces()) {
+      Buffer batch = Buffer.buffer();
+      while (!backlog.isEmpty()) {
+        batch.appendBuffer(backlog.poll());
+      }
+      sink.write(batch);
+      return;
+    }
+    while (!backlog.isEmpty() && !sink.writeQueueFull()) {
+      sink.write(backlog.poll());
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.herald.bridge.transport.frames;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.transport.BaseConnection;
+import io.herald.bridge.transport.CloseReason;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A connection that speaks the JSON frame protocol (docs/PROTOCOL.md): raw WebSocket and SockJS.
+ * Subclasses supply the socket; the protocol itself lives in {@link FrameProtocol}.
+ */
+public abstract class FrameConnection extends BaseConnection {
+
+  private long lastHeard = System.currentTimeMillis();
+  private int pendingReplies;
+
+  protected FrameConnection(BridgeRuntime runtime, Identity identity) {
+    super(runtime, identity);
+  }
+
+  /** One complete text message from the client. */
+  public final void onText(String text) {
+    heard();
+    FrameProtocol.handle(this, text);
+  }
+
+  /** The protocol is JSON text; a binary message is answered with an error and otherwise ignored. */
+  public final void onBinary() {
+    heard();
+    sendError(ErrorCode.BAD_FRAME, "frames are JSON text; binary frames are not part of the protocol", null, null);
+  }
+
+  /** Anything from the client (a pong included) proves it is alive. */
+  public final void heard() {
+    lastHeard = System.currentTimeMillis();
+  }
+
+  @Override
+  public final void tick(long now) {
+    if (now - lastHeard > runtime.options().getIdleTimeout().toMillis()) {
+      close(CloseReason.IDLE_TIMEOUT);
+    } else {
+      keepAlive();
+    }
+  }
+
+  @Override
+  protected final Buffer wireForm(EncodedEvent event) {
+    return event.frame();
+  }
+
+  /** Sends a transport-level keep-alive if the transport has one of its own to send. */
+  protected abstract void keepAlive();
+
+  /**
+   * Whether a {@code ping} frame is answered with {@code pong}. The stock Vert.x SockJS client pings
+   * without expecting an answer (and logs a warning for a frame it has no handler for).
+   */
+  protected abstract boolean answersPing();
+
+  /** Writes the farewell error frame directly: the queue may be exactly what is full. */
+  protected final Buffer farewell(CloseReason reason) {
+    return ControlFrames.error(reason.code(), "connection closed: " + reason.code(), null, null,
+        reason.webSocketCode(), reason.reconnect() ? "RECONNECT" : "CLOSED");
+  }
+
+  final BridgeRuntime runtime() {
+    return runtime;
+  }
+
+  final void reply(Buffer frame) {
+    send(frame);
+  }
+
+  final void sendError(ErrorCode code, String message, String address, Object ref) {
+    send(ControlFrames.error(code, message, address, ref));
+  }
+
+  final boolean reservePendingReply() {
+    if (pendingReplies >= runtime.options().getMaxPendingReplies()) {
+      return false;
+    }
+    pendingReplies++;
+    return true;
+  }
+
+  final void releasePendingReply() {
+    pendingReplies--;
+  }
+
+  final int pendingReplies() {
+    return pendingReplies;
+  }
+}

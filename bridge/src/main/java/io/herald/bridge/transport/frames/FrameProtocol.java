@@ -1,0 +1,195 @@
+package io.herald.bridge.transport.frames;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.address.AddressSyntax;
+import io.herald.bridge.address.Operation;
+import io.herald.bridge.envelope.JsonText;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.publish.Publisher;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The inbound side of the frame protocol: a superset of the Vert.x event-bus bridge frames
+ * ({@code register}, {@code unregister}, {@code publish}, {@code send}, {@code ping}) so the stock
+ * Vert.x clients work unchanged, plus Herald's {@code id} on any frame to have it acknowledged.
+ *
+ * <p>A bad frame is answered with an {@code err} frame and changes nothing else: the connection
+ * stays open and keeps its subscriptions.
+ */
+final class FrameProtocol {
+
+  private FrameProtocol() {}
+
+  static void handle(FrameConnection connection, String text) {
+    BridgeRuntime runtime = connection.runtime();
+    if (text.length() > runtime.options().getMaxFrameSize()) {
+      connection.sendError(ErrorCode.TOO_LARGE, "frame is larger than " + runtime.options().getMaxFrameSize() + " bytes", null, null);
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (RuntimeException e) {
+      connection.sendError(ErrorCode.BAD_JSON, "frame is not a JSON object", null, null);
+      return;
+    }
+    Object ref = reference(frame.getValue("id"));
+    try {
+      dispatch(connection, frame, ref);
+    } catch (HeraldException e) {
+      connection.sendError(e.code(), e.getMessage(), addressOf(frame), ref);
+    }
+  }
+
+  private static void dispatch(FrameConnection connection, JsonObject frame, Object ref) {
+    Object type = frame.getValue("type");
+    if (!(type instanceof String op)) {
+      throw new HeraldException(ErrorCode.BAD_FRAME, "frame has no string field 'type'");
+    }
+    switch (op) {
+      case "register" -> register(connection, frame, ref);
+      case "unregister" -> unregister(connection, frame, ref);
+      case "publish" -> publish(connection, frame, ref);
+      case "send" -> send(connection, frame, ref);
+      case "ping" -> {
+        if (connection.answersPing()) {
+          connection.reply(ControlFrames.PONG);
+        }
+      }
+      default -> throw new HeraldException(ErrorCode.UNKNOWN_OP, "unknown frame type '" + abbreviate(op) + "'");
+    }
+  }
+
+  private static void register(FrameConnection connection, JsonObject frame, Object ref) {
+    String address = checkedAddress(connection, frame, Operation.SUBSCRIBE);
+    int max = connection.runtime().options().getMaxSubscriptions();
+    if (!connection.subscriptions().contains(address) && connection.subscriptions().size() >= max) {
+      throw new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max + " subscriptions per connection");
+    }
+    connection.subscribe(address).onComplete(done -> {
+      if (done.failed()) {
+        connection.sendError(ErrorCode.INTERNAL, "subscription could not be registered", address, ref);
+      } else if (ref != null) {
+        connection.reply(ControlFrames.ack(ref, "register", address));
+      }
+    });
+  }
+
+  private static void unregister(FrameConnection connection, JsonObject frame, Object ref) {
+    String address = syntaxChecked(frame.getValue("address"));
+    connection.unsubscribe(address);
+    if (ref != null) {
+      connection.reply(ControlFrames.ack(ref, "unregister", address));
+    }
+  }
+
+  private static void publish(FrameConnection connection, JsonObject frame, Object ref) {
+    Publisher publisher = connection.runtime().publisher();
+    Publisher.Checked event = publisher.check(connection.identity(), frame.getValue("address"), frame.getValue("event"), frame.getValue("body"));
+    String eventId = publisher.publish(event);
+    if (ref != null) {
+      connection.reply(ControlFrames.published(ref, eventId));
+    }
+  }
+
+  private static void send(FrameConnection connection, JsonObject frame, Object ref) {
+    BridgeRuntime runtime = connection.runtime();
+    String address = checkedAddress(connection, frame, Operation.SEND);
+    Object body = Publisher.busBody(frame.getValue("body"));
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress == null) {
+      runtime.vertx().eventBus().send(address, body);
+      if (ref != null) {
+        connection.reply(ControlFrames.ack(ref, "send", address));
+      }
+      return;
+    }
+    if (!(replyAddress instanceof String replyTo) || replyTo.isEmpty() || replyTo.length() > AddressSyntax.MAX_LENGTH) {
+      throw new HeraldException(ErrorCode.BAD_FRAME, "replyAddress must be a string of 1 to " + AddressSyntax.MAX_LENGTH + " characters");
+    }
+    long timeout = timeout(frame.getValue("timeout"), runtime.options().getReplyTimeout().toMillis());
+    if (!connection.reservePendingReply()) {
+      throw new HeraldException(ErrorCode.TOO_MANY_REQUESTS,
+          "at most " + runtime.options().getMaxPendingReplies() + " requests may wait for a reply");
+    }
+    runtime.vertx().eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeout))
+        .onComplete(answer -> {
+          connection.releasePendingReply();
+          if (answer.succeeded()) {
+            connection.reply(replyFrame(replyTo, answer.result(), ref));
+          } else {
+            connection.reply(failureFrame(replyTo, answer.cause(), ref));
+          }
+        });
+  }
+
+  private static io.vertx.core.buffer.Buffer replyFrame(String replyTo, Message<Object> reply, Object ref) {
+    try {
+      return ControlFrames.reply(replyTo, JsonText.encodeBody(reply.body()));
+    } catch (IllegalArgumentException e) {
+      return ControlFrames.error(ErrorCode.RECIPIENT_FAILURE, "the reply has no JSON form", replyTo, ref);
+    }
+  }
+
+  private static io.vertx.core.buffer.Buffer failureFrame(String replyTo, Throwable cause, Object ref) {
+    if (cause instanceof ReplyException failure) {
+      ErrorCode code = switch (failure.failureType()) {
+        case TIMEOUT -> ErrorCode.TIMEOUT;
+        case NO_HANDLERS -> ErrorCode.NO_HANDLER;
+        default -> ErrorCode.RECIPIENT_FAILURE;
+      };
+      String message = failure.getMessage() == null ? code.code() : failure.getMessage();
+      return ControlFrames.error(code, message, replyTo, ref, failure.failureCode(), failure.failureType().name());
+    }
+    return ControlFrames.error(ErrorCode.INTERNAL, "the request failed", replyTo, ref);
+  }
+
+  private static String checkedAddress(FrameConnection connection, JsonObject frame, Operation operation) {
+    String address = syntaxChecked(frame.getValue("address"));
+    if (!connection.runtime().rules().permits(connection.identity(), operation, address)) {
+      throw new HeraldException(ErrorCode.FORBIDDEN, operation.name().toLowerCase() + " on " + address + " is not permitted");
+    }
+    return address;
+  }
+
+  private static String syntaxChecked(Object address) {
+    String problem = AddressSyntax.problem(address);
+    if (problem != null) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
+    }
+    return (String) address;
+  }
+
+  private static long timeout(Object requested, long max) {
+    if (requested == null) {
+      return max;
+    }
+    if (!(requested instanceof Number number) || number.longValue() < 1) {
+      throw new HeraldException(ErrorCode.BAD_FRAME, "timeout must be a positive number of milliseconds");
+    }
+    return Math.min(number.longValue(), max);
+  }
+
+  /** Only a well-formed address is echoed, so a stock client's handler for it hears the error. */
+  private static String addressOf(JsonObject frame) {
+    Object address = frame.getValue("address");
+    return AddressSyntax.problem(address) == null ? (String) address : null;
+  }
+
+  /** The client's {@code id} is echoed as {@code ref} when it is a short string or a number. */
+  private static Object reference(Object id) {
+    if (id instanceof String text && text.length() <= 64 || id instanceof Integer || id instanceof Long) {
+      return id;
+    }
+    return null;
+  }
+
+  private static String abbreviate(String value) {
+    String cut = value.length() > 32 ? value.substring(0, 32) + "..." : value;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+}

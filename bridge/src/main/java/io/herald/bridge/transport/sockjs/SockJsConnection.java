@@ -1,0 +1,66 @@
+package io.herald.bridge.transport.sockjs;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.FrameSink;
+import io.herald.bridge.transport.frames.FrameConnection;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/** One SockJS session (any SockJS transport) speaking the frame protocol. */
+final class SockJsConnection extends FrameConnection {
+
+  private final SockJSSocket socket;
+
+  SockJsConnection(BridgeRuntime runtime, Identity identity, SockJSSocket socket) {
+    super(runtime, identity);
+    this.socket = socket;
+    attach(new SocketSink(socket));
+  }
+
+  @Override
+  public String transport() {
+    return "sockjs";
+  }
+
+  /** SockJS sends its own heartbeat frames; liveness from the client comes from its bridge pings. */
+  @Override
+  protected void keepAlive() {}
+
+  @Override
+  protected boolean answersPing() {
+    return false;
+  }
+
+  @Override
+  protected void closeTransport(CloseReason reason) {
+    if (reason.tellsClient()) {
+      socket.write(farewell(reason));
+    }
+    socket.close(reason.webSocketCode(), reason.code());
+  }
+
+  private record SocketSink(SockJSSocket socket) implements FrameSink {
+    @Override
+    public void write(Buffer frame) {
+      socket.write(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return socket.writeQueueFull();
+    }
+
+    @Override
+    public void drainHandler(Handler<Void> handler) {
+      socket.drainHandler(handler);
+    }
+
+    @Override
+    public boolean coalesces() {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.herald.bridge.transport.sockjs;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.error.HttpErrors;
+import io.herald.bridge.transport.CloseReason;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * {@code /eventbus}: SockJS (every transport it has, websocket down to xhr-polling) carrying the
+ * Vert.x event-bus bridge frames, so the stock {@code vertx-eventbus.js} client works unchanged.
+ *
+ * <p>The SockJS protocol is vertx-web's {@link SockJSHandler}. The bridge on top is Herald's frame
+ * protocol rather than vertx-web's own bridge, which registers an event-bus consumer per socket and
+ * address: here every socket goes through the node's shared consumers and the same address rules as
+ * the other transports.
+ */
+public final class SockJsTransport {
+
+  public static final String PATH = "/eventbus";
+
+  private final BridgeRuntime runtime;
+
+  public SockJsTransport(BridgeRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  public void mount(Router router) {
+    SockJSHandlerOptions options = new SockJSHandlerOptions()
+        .setHeartbeatInterval(runtime.options().getHeartbeatInterval().toMillis())
+        .setRegisterWriteHandler(false);
+    Router sockJs = SockJSHandler.create(runtime.vertx(), options).socketHandler(this::accept);
+    // xhr_send and jsonp_send bodies: bounded before SockJS reads them.
+    router.post(PATH + "/*")
+        .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
+        .failureHandler(HttpErrors::onFailure);
+    router.route(PATH + "/*").subRouter(sockJs);
+  }
+
+  private void accept(SockJSSocket socket) {
+    SockJsConnection connection = new SockJsConnection(runtime, Identity.ANONYMOUS, socket);
+    socket.handler(message -> connection.onText(message.toString()));
+    socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
+    socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
+    socket.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
+  }
+}

@@ -1,0 +1,102 @@
+package io.herald.bridge.transport.sse;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.envelope.SseFormat;
+import io.herald.bridge.transport.BaseConnection;
+import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.FrameSink;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** One EventSource stream. */
+final class SseConnection extends BaseConnection {
+
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+
+  SseConnection(BridgeRuntime runtime, Identity identity, HttpServerRequest request) {
+    super(runtime, identity);
+    this.request = request;
+    this.response = request.response();
+    attach(new ResponseSink(response));
+  }
+
+  @Override
+  public String transport() {
+    return "sse";
+  }
+
+  /** The first event: which connection this is and what it receives. It has no id, so it moves no cursor. */
+  void sendConnected() {
+    JsonObject info = new JsonObject()
+        .put("connection", id())
+        .put("transport", transport())
+        .put("addresses", new JsonArray(subscriptions().stream().toList()));
+    send(SseFormat.event(null, "connected", info.encode()));
+  }
+
+  @Override
+  public void tick(long now) {
+    if (queueIdle()) {
+      send(SseFormat.HEARTBEAT);
+    }
+  }
+
+  @Override
+  protected Buffer wireForm(EncodedEvent event) {
+    return event.sse();
+  }
+
+  /**
+   * The last event is named after the reason. A slow client is cut off at once, since waiting for it
+   * to read the farewell is what it cannot do; its buffered bytes are released with the socket (or
+   * the HTTP/2 stream).
+   */
+  @Override
+  protected void closeTransport(CloseReason reason) {
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    if (reason.tellsClient()) {
+      JsonObject why = new JsonObject().put("code", reason.code()).put("reconnect", reason.reconnect());
+      response.write(SseFormat.event(null, reason.code(), why.encode()));
+    }
+    response.end();
+    if (reason == CloseReason.SLOW_CONSUMER) {
+      if (request.version() == HttpVersion.HTTP_2) {
+        response.reset();
+      } else {
+        request.connection().close();
+      }
+    }
+  }
+
+  private record ResponseSink(HttpServerResponse response) implements FrameSink {
+    @Override
+    public void write(Buffer frame) {
+      response.write(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return response.writeQueueFull();
+    }
+
+    @Override
+    public void drainHandler(Handler<Void> handler) {
+      response.drainHandler(handler);
+    }
+
+    @Override
+    public boolean coalesces() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.herald.bridge.transport.sse;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.address.AddressSyntax;
+import io.herald.bridge.address.Operation;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.SseFormat;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.error.HttpErrors;
+import io.herald.bridge.transport.CloseReason;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code GET /sse?address=A&address=B}: one {@code text/event-stream} for one or more addresses.
+ *
+ * <p>Every check happens before the 200 is sent, so a bad request gets a status and a JSON body
+ * rather than a stream that ends at once.
+ */
+public final class SseTransport implements Handler<RoutingContext> {
+
+  public static final String PATH = "/sse";
+
+  private final BridgeRuntime runtime;
+
+  public SseTransport(BridgeRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    Identity identity = Identity.ANONYMOUS;
+    Set<String> addresses;
+    try {
+      addresses = checkAddresses(identity, rc.queryParam("address"));
+    } catch (HeraldException e) {
+      HttpErrors.send(rc, e);
+      return;
+    }
+    HttpServerResponse response = rc.response()
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-accel-buffering", "no");
+    if (rc.request().version() != HttpVersion.HTTP_2) {
+      response.setChunked(true);
+    }
+    SseConnection connection = new SseConnection(runtime, identity, rc.request());
+    response.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
+    response.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
+    response.write(SseFormat.retry(runtime.options().getSseRetry().toMillis()));
+    Future.all(addresses.stream().map(connection::subscribe).toList())
+        .onSuccess(v -> connection.sendConnected())
+        .onFailure(e -> connection.close(CloseReason.SERVER_ERROR));
+  }
+
+  private Set<String> checkAddresses(Identity identity, List<String> requested) {
+    if (requested.isEmpty()) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, "at least one address query parameter is required");
+    }
+    Set<String> addresses = new LinkedHashSet<>(requested);
+    if (addresses.size() > runtime.options().getMaxSubscriptions()) {
+      throw new HeraldException(ErrorCode.TOO_MANY_ADDRESSES,
+          "at most " + runtime.options().getMaxSubscriptions() + " addresses per stream");
+    }
+    for (String address : addresses) {
+      String problem = AddressSyntax.problem(address);
+      if (problem != null) {
+        throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
+      }
+      if (!runtime.rules().permits(identity, Operation.SUBSCRIBE, address)) {
+        throw new HeraldException(ErrorCode.FORBIDDEN, "subscribing to " + address + " is not permitted");
+      }
+    }
+    return addresses;
+  }
+}

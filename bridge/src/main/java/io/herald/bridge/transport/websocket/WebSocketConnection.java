@@ -1,0 +1,79 @@
+package io.herald.bridge.transport.websocket;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.FrameSink;
+import io.herald.bridge.transport.frames.FrameConnection;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+/** One raw WebSocket speaking the frame protocol. */
+final class WebSocketConnection extends FrameConnection {
+
+  private static final Buffer PING = Buffer.buffer();
+
+  private final ServerWebSocket socket;
+
+  WebSocketConnection(BridgeRuntime runtime, Identity identity, ServerWebSocket socket) {
+    super(runtime, identity);
+    this.socket = socket;
+    attach(new SocketSink(socket));
+  }
+
+  @Override
+  public String transport() {
+    return "websocket";
+  }
+
+  void sendWelcome() {
+    send(new JsonObject().put("type", "welcome").put("connection", id()).put("transport", transport()).toBuffer());
+  }
+
+  @Override
+  protected void keepAlive() {
+    if (queueIdle()) {
+      socket.writePing(PING);
+    }
+  }
+
+  @Override
+  protected boolean answersPing() {
+    return true;
+  }
+
+  @Override
+  protected void closeTransport(CloseReason reason) {
+    if (socket.isClosed()) {
+      return;
+    }
+    if (reason.tellsClient()) {
+      socket.writeFrame(TextFrames.of(farewell(reason)));
+    }
+    socket.close(reason.webSocketCode(), reason.code());
+  }
+
+  private record SocketSink(ServerWebSocket socket) implements FrameSink {
+    @Override
+    public void write(Buffer frame) {
+      socket.writeFrame(TextFrames.of(frame));
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return socket.writeQueueFull();
+    }
+
+    @Override
+    public void drainHandler(Handler<Void> handler) {
+      socket.drainHandler(handler);
+    }
+
+    @Override
+    public boolean coalesces() {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.herald.bridge.transport.websocket;
+
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Identity;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HttpErrors;
+import io.herald.bridge.transport.CloseReason;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /ws}: a raw WebSocket speaking the JSON frame protocol (docs/PROTOCOL.md). */
+public final class WebSocketTransport implements Handler<RoutingContext> {
+
+  public static final String PATH = "/ws";
+
+  private final BridgeRuntime runtime;
+
+  public WebSocketTransport(BridgeRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    if (!"websocket".equalsIgnoreCase(rc.request().getHeader("upgrade"))) {
+      HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "expected a WebSocket upgrade request");
+      return;
+    }
+    rc.request().toWebSocket()
+        .onSuccess(socket -> accept(socket, Identity.ANONYMOUS))
+        .onFailure(e -> HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "WebSocket handshake failed"));
+  }
+
+  private void accept(ServerWebSocket socket, Identity identity) {
+    WebSocketConnection connection = new WebSocketConnection(runtime, identity, socket);
+    socket.textMessageHandler(connection::onText);
+    socket.binaryMessageHandler(b -> connection.onBinary());
+    socket.pongHandler(p -> connection.heard());
+    socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
+    socket.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
+    connection.sendWelcome();
+  }
+}

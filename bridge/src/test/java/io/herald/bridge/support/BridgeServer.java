@@ -1,0 +1,75 @@
+package io.herald.bridge.support;
+
+import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.BridgeStats;
+import io.herald.bridge.HeraldBridge;
+import io.herald.bridge.address.AddressRules;
+import io.herald.bridge.error.HttpErrors;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/**
+ * A real HTTP server on a free loopback port with a bridge mounted, as an embedding application
+ * would run it. Tests read the bridge's stats on its own event loop through {@link #stats()}.
+ */
+public final class BridgeServer extends VerticleBase {
+
+  private final BridgeOptions options;
+  private final AddressRules rules;
+  private HeraldBridge bridge;
+  private HttpServer server;
+
+  public BridgeServer(BridgeOptions options, AddressRules rules) {
+    this.options = options;
+    this.rules = rules;
+  }
+
+  /** Deploys a server and completes with it once it listens. */
+  public static Future<BridgeServer> start(Vertx vertx, BridgeOptions options, AddressRules rules) {
+    BridgeServer server = new BridgeServer(options, rules);
+    return vertx.deployVerticle(server).map(id -> server);
+  }
+
+  @Override
+  public Future<?> start() {
+    bridge = HeraldBridge.create(vertx, options, rules);
+    Router router = Router.router(vertx);
+    bridge.mount(router);
+    router.route().last().handler(rc -> rc.fail(404));
+    router.errorHandler(404, HttpErrors::onFailure);
+    router.errorHandler(405, HttpErrors::onFailure);
+    router.errorHandler(500, HttpErrors::onFailure);
+    HttpServerOptions http = new HttpServerOptions()
+        .setHost("127.0.0.1")
+        .setPort(0)
+        .setMaxWebSocketFrameSize(options.getMaxFrameSize())
+        .setMaxWebSocketMessageSize(options.getMaxFrameSize());
+    return vertx.createHttpServer(http).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return bridge.close();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The bridge's stats, read on the bridge's own event loop. */
+  public Future<BridgeStats> stats() {
+    return onContext(() -> bridge.stats());
+  }
+
+  private <T> Future<T> onContext(Supplier<T> action) {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> result.complete(action.get()));
+    return result.future();
+  }
+}
