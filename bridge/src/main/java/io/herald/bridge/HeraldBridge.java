@@ -41,7 +41,7 @@ public final class HeraldBridge {
     BridgeOptions copy = new BridgeOptions(options);
     EventIds ids = new EventIds();
     SubscriptionHub hub = new SubscriptionHub(vertx, ids);
-    ConnectionRegistry connections = new ConnectionRegistry(Integer.toHexString(System.identityHashCode(hub)) + "-");
+    ConnectionRegistry connections = new ConnectionRegistry(new EventIds());
     Publisher publisher = new Publisher(vertx.eventBus(), rules, ids);
     return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, hub, connections, publisher));
   }

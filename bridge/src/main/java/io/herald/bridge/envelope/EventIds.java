@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Issues event ids that are unique across nodes and restarts: a random per-instance prefix and a
- * counter. Clients treat ids as opaque cursors, so the cluster's positions can replace them later
+ * Issues ids (of events and of connections) that are unique across nodes and restarts: a random
+ * per-instance prefix and a counter. Clients treat ids as opaque cursors, so the cluster's positions can replace them later
  * without a protocol change.
  */
 public final class EventIds {

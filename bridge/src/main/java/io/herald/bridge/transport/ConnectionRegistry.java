@@ -1,5 +1,6 @@
 package io.herald.bridge.transport;
 
+import io.herald.bridge.envelope.EventIds;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -12,15 +13,15 @@ public final class ConnectionRegistry {
 
   private final Map<String, ClientConnection> live = new LinkedHashMap<>();
   private final Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
-  private long nextId;
-  private final String idPrefix;
+  private final EventIds ids;
 
-  public ConnectionRegistry(String idPrefix) {
-    this.idPrefix = idPrefix;
+  /** @param ids issues connection ids; its random prefix keeps them unique across nodes */
+  public ConnectionRegistry(EventIds ids) {
+    this.ids = ids;
   }
 
   public String newId() {
-    return idPrefix + Long.toString(++nextId, 36);
+    return ids.next();
   }
 
   public void add(ClientConnection connection) {

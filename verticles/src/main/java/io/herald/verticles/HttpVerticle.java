@@ -1,0 +1,84 @@
+package io.herald.verticles;
+
+import io.herald.bridge.HeraldBridge;
+import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.error.HttpErrors;
+import io.herald.verticles.config.HeraldConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Serves clients: the bridge's transports and publish API, the browser pages, and the health probe.
+ * Each instance owns its bridge and therefore its connections; instances share the port.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = System.getLogger(HttpVerticle.class.getName());
+
+  private final HeraldConfig config;
+  private HeraldBridge bridge;
+  private HttpServer server;
+
+  public HttpVerticle(HeraldConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    bridge = HeraldBridge.create(vertx, config.bridge(), new AllowListRules(config.allowedAddresses()));
+    Router router = Router.router(vertx);
+    router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    bridge.mount(router);
+    router.get("/*").handler(staticPages());
+    router.route().last().handler(rc -> rc.fail(404));
+    router.errorHandler(404, HttpErrors::onFailure);
+    router.errorHandler(405, HttpErrors::onFailure);
+    router.errorHandler(500, HttpErrors::onFailure);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
+    // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> {
+          server = s;
+          LOG.log(Level.INFO, "listening on {0}:{1,number,#}", config.httpHost(), s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return bridge.close();
+  }
+
+  /** The port this instance listens on (the chosen one when configured with 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /**
+   * Pages from the configured directory when it exists (edit and reload while developing), else the
+   * copy packed into the jar under {@code webroot/}.
+   */
+  private StaticHandler staticPages() {
+    Path dir = Path.of(config.webroot());
+    if (Files.isDirectory(dir)) {
+      return StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, dir.toAbsolutePath().toString())
+          .setCachingEnabled(false);
+    }
+    return StaticHandler.create("webroot");
+  }
+}

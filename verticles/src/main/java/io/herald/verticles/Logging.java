@@ -1,0 +1,16 @@
+package io.herald.verticles;
+
+/** One-line log records through java.util.logging, which Vert.x, Hazelcast and Herald all write to. */
+final class Logging {
+
+  private Logging() {}
+
+  static void configure() {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+    }
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "jdk");
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.herald.verticles.config;
+
+import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.address.AllowListRules;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads settings from flags and environment variables. Anything it does not know fails the start
+ * with a message naming it: a typo must not silently fall back to a default.
+ */
+public final class ConfigLoader {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
+
+  private ConfigLoader() {}
+
+  /**
+   * @param args command-line arguments: {@code --key value}, {@code --key=value}, or a bare switch
+   * @param env the environment; only {@code HERALD_*} variables are read, and an unknown one is an error
+   */
+  public static HeraldConfig load(String[] args, Map<String, String> env) {
+    Map<Setting, String> raw = new EnumMap<>(Setting.class);
+    for (Setting setting : Setting.values()) {
+      raw.put(setting, setting.defaultValue());
+    }
+    readEnvironment(env, raw);
+    readFlags(args, raw);
+    return parse(raw);
+  }
+
+  private static void readEnvironment(Map<String, String> env, Map<Setting, String> raw) {
+    for (Map.Entry<String, String> variable : env.entrySet()) {
+      if (!variable.getKey().startsWith("HERALD_")) {
+        continue;
+      }
+      Setting setting = Arrays.stream(Setting.values()).filter(s -> s.env().equals(variable.getKey())).findFirst()
+          .orElseThrow(() -> new ConfigException("unknown environment variable " + variable.getKey()
+              + " (known: " + Arrays.stream(Setting.values()).map(Setting::env).toList() + ")"));
+      raw.put(setting, variable.getValue());
+    }
+  }
+
+  private static void readFlags(String[] args, Map<Setting, String> raw) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new ConfigException("unexpected argument '" + arg + "' (settings are flags such as --http-port 8081)");
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int equals = name.indexOf('=');
+      if (equals >= 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      }
+      Setting setting = Setting.byKey(name);
+      if (setting == null) {
+        throw new ConfigException("unknown option --" + name + " (see --help)");
+      }
+      if (value == null) {
+        boolean nextIsValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+        if (setting.isSwitch() && (!nextIsValue || !isBoolean(args[i + 1]))) {
+          value = "true";
+        } else if (nextIsValue) {
+          value = args[++i];
+        } else {
+          throw new ConfigException(setting.flag() + " needs a value");
+        }
+      }
+      raw.put(setting, value);
+    }
+  }
+
+  private static HeraldConfig parse(Map<Setting, String> raw) {
+    BridgeOptions bridge;
+    try {
+      bridge = new BridgeOptions()
+          .setMaxFrameSize(size(raw, Setting.MAX_FRAME_SIZE))
+          .setMaxBodySize(size(raw, Setting.MAX_BODY_SIZE))
+          .setQueueSize(integer(raw, Setting.QUEUE_SIZE, 1, 1_000_000))
+          .setMaxSubscriptions(integer(raw, Setting.MAX_SUBSCRIPTIONS, 1, 100_000))
+          .setHeartbeatInterval(duration(raw, Setting.HEARTBEAT_INTERVAL))
+          .setIdleTimeout(duration(raw, Setting.IDLE_TIMEOUT))
+          .setReplyTimeout(duration(raw, Setting.REPLY_TIMEOUT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    List<String> patterns = Arrays.stream(raw.get(Setting.ALLOWED_ADDRESSES).split(","))
+        .map(String::trim).filter(p -> !p.isEmpty()).toList();
+    try {
+      new AllowListRules(patterns);
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.ALLOWED_ADDRESSES, raw, e.getMessage());
+    }
+    String host = raw.get(Setting.HTTP_HOST).trim();
+    if (host.isEmpty()) {
+      throw problem(Setting.HTTP_HOST, raw, "expected a host name or address");
+    }
+    return new HeraldConfig(
+        host,
+        integer(raw, Setting.HTTP_PORT, 0, 65535),
+        integer(raw, Setting.HTTP_INSTANCES, 1, 1024),
+        bridge,
+        patterns,
+        raw.get(Setting.WEBROOT),
+        bool(raw, Setting.TICKER),
+        bool(raw, Setting.CLUSTER),
+        raw.get(Setting.CLUSTER_CONFIG));
+  }
+
+  private static int integer(Map<Setting, String> raw, Setting setting, int min, int max) {
+    try {
+      int value = Integer.parseInt(raw.get(setting).trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw problem(setting, raw, "expected a whole number from " + min + " to " + max);
+  }
+
+  private static int size(Map<Setting, String> raw, Setting setting) {
+    Matcher m = SIZE.matcher(raw.get(setting).trim());
+    if (m.matches()) {
+      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+      long factor = unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1;
+      try {
+        long bytes = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+        if (bytes <= Integer.MAX_VALUE) {
+          return (int) bytes;
+        }
+      } catch (ArithmeticException | NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw problem(setting, raw, "expected a size in bytes such as 65536, 64KiB or 1MiB");
+  }
+
+  private static Duration duration(Map<Setting, String> raw, Setting setting) {
+    Matcher m = DURATION.matcher(raw.get(setting).trim());
+    if (m.matches()) {
+      try {
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw problem(setting, raw, "expected a duration such as 500ms, 15s, 2m or 1h");
+  }
+
+  private static boolean bool(Map<Setting, String> raw, Setting setting) {
+    String value = raw.get(setting).trim().toLowerCase(Locale.ROOT);
+    if (isBoolean(value)) {
+      return value.equals("true");
+    }
+    throw problem(setting, raw, "expected true or false");
+  }
+
+  private static boolean isBoolean(String value) {
+    return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+  }
+
+  private static ConfigException problem(Setting setting, Map<Setting, String> raw, String expected) {
+    return new ConfigException(setting.flag() + " / " + setting.env() + ": " + expected + ", got '" + raw.get(setting) + "'");
+  }
+
+  /** The settings table printed by {@code --help}. */
+  public static String usage() {
+    StringBuilder out = new StringBuilder("Usage: java -jar herald.jar [--setting value ...]\n\n");
+    for (Setting setting : Setting.values()) {
+      out.append(String.format("  %-24s %-28s default %s%n      %s%n", setting.flag(), setting.env(), setting.defaultValue(), setting.description()));
+    }
+    return out.toString();
+  }
+}

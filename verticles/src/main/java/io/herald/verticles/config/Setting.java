@@ -1,0 +1,70 @@
+package io.herald.verticles.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting a node takes, each as a flag ({@code --http-port 8081}) and an environment variable
+ * ({@code HERALD_HTTP_PORT=8081}); a flag wins over the environment, which wins over the default.
+ * {@code --help} and the README's table are this list.
+ */
+public enum Setting {
+  HTTP_HOST("http-host", "127.0.0.1", "Interface the HTTP server binds to."),
+  HTTP_PORT("http-port", "8080", "HTTP port; 0 takes a free port, logged as 'listening on <host>:<port>'."),
+  HTTP_INSTANCES("http-instances", "1", "HTTP verticle instances (event loops serving clients)."),
+  MAX_FRAME_SIZE("max-frame-size", "64KiB", "Largest WebSocket or SockJS frame a client may send."),
+  MAX_BODY_SIZE("max-body-size", "1MiB", "Largest HTTP request body (publish API, SockJS sends)."),
+  QUEUE_SIZE("queue-size", "1024", "Frames a connection may have waiting when its socket is full; past it the client is closed as slow."),
+  MAX_SUBSCRIPTIONS("max-subscriptions", "64", "Addresses one connection may subscribe to."),
+  HEARTBEAT_INTERVAL("heartbeat-interval", "15s", "SSE comment heartbeats, WebSocket pings and SockJS heartbeats."),
+  IDLE_TIMEOUT("idle-timeout", "60s", "A WebSocket or SockJS client silent for this long is closed."),
+  REPLY_TIMEOUT("reply-timeout", "10s", "Longest wait for a service's reply to a client's send."),
+  ALLOWED_ADDRESSES("allowed-addresses", "public.*,user.*,group.*", "Address patterns clients may use (exact, or a prefix ending in .*)."),
+  WEBROOT("webroot", "webroot", "Directory of the browser pages; when absent, the pages packed in the jar are served."),
+  TICKER("ticker", "true", "Run the demo ticker that publishes to public.ticker every second."),
+  CLUSTER("cluster", "false", "Join a Hazelcast cluster (configured by cluster-config) instead of running standalone."),
+  CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used.");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String flag() {
+    return "--" + key;
+  }
+
+  public String env() {
+    return "HERALD_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Boolean settings may be given as a bare flag ({@code --cluster}). */
+  public boolean isSwitch() {
+    return "true".equals(defaultValue) || "false".equals(defaultValue);
+  }
+
+  public static Setting byKey(String key) {
+    for (Setting setting : values()) {
+      if (setting.key.equals(key)) {
+        return setting;
+      }
+    }
+    return null;
+  }
+}
