@@ -1,0 +1,101 @@
+package io.herald.verticles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herald.verticles.config.ConfigLoader;
+import io.herald.verticles.config.HeraldConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A node as the launcher assembles it (HTTP verticle and ticker), on a free port, over real HTTP. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class HttpVerticleTest {
+
+  private HttpVerticle http;
+  private HttpClient client;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    // A webroot path that does not exist, so the pages come from the classpath as they do from the jar.
+    HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--webroot", "no-such-dir"}, Map.of());
+    http = new HttpVerticle(config);
+    client = vertx.createHttpClient();
+    vertx.deployVerticle(http)
+        .compose(id -> vertx.deployVerticle(new TickerVerticle()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void healthAnswersUp(VertxTestContext ctx) {
+    get("/health").compose(r -> r.body().map(b -> {
+      assertEquals(200, r.statusCode());
+      return b.toJsonObject();
+    })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      assertEquals(new JsonObject().put("status", "UP"), body);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void servesTheDemoPageThatListensToTheTicker(VertxTestContext ctx) {
+    get("/").compose(r -> r.body().map(b -> {
+      assertEquals(200, r.statusCode());
+      assertTrue(r.getHeader("content-type").startsWith("text/html"));
+      return b.toString();
+    })).onComplete(ctx.succeeding(page -> ctx.verify(() -> {
+      assertTrue(page.contains("new EventSource(\"/sse?address=public.ticker\")"), page);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void tickerEventsReachAnSseClient(VertxTestContext ctx) {
+    get("/sse?address=public.ticker").onComplete(ctx.succeeding(response -> {
+      Buffer stream = Buffer.buffer();
+      response.handler(chunk -> {
+        stream.appendBuffer(chunk);
+        String text = stream.toString();
+        int at = text.indexOf("data: {\"id\"");
+        if (at >= 0 && text.indexOf("\n\n", at) > 0) {
+          JsonObject envelope = new JsonObject(text.substring(at + 6, text.indexOf('\n', at)));
+          ctx.verify(() -> {
+            assertEquals("public.ticker", envelope.getString("address"));
+            assertEquals("message", envelope.getString("type"));
+            assertTrue(envelope.getJsonObject("data").getLong("n") >= 1);
+          });
+          ctx.completeNow();
+        }
+      });
+    }));
+  }
+
+  @Test
+  void unknownPathsAnswerJson404(VertxTestContext ctx) {
+    get("/no/such/page").compose(r -> r.body().map(b -> {
+      assertEquals(404, r.statusCode());
+      return b.toJsonObject();
+    })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      assertEquals("not-found", body.getJsonObject("error").getString("code"));
+      ctx.completeNow();
+    })));
+  }
+
+  private Future<HttpClientResponse> get(String uri) {
+    return client.request(HttpMethod.GET, http.actualPort(), "127.0.0.1", uri).compose(r -> r.send());
+  }
+}

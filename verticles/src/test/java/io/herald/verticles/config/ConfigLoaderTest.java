@@ -1,0 +1,85 @@
+package io.herald.verticles.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  private static HeraldConfig load(Map<String, String> env, String... args) {
+    return ConfigLoader.load(args, env);
+  }
+
+  @Test
+  void defaultsMatchTheDocumentedOnes() {
+    HeraldConfig config = load(Map.of());
+    assertEquals("127.0.0.1", config.httpHost());
+    assertEquals(8080, config.httpPort());
+    assertEquals(1, config.httpInstances());
+    assertEquals(64 * 1024, config.bridge().getMaxFrameSize());
+    assertEquals(1024 * 1024, config.bridge().getMaxBodySize());
+    assertEquals(1024, config.bridge().getQueueSize());
+    assertEquals(Duration.ofSeconds(15), config.bridge().getHeartbeatInterval());
+    assertEquals(List.of("public.*", "user.*", "group.*"), config.allowedAddresses());
+    assertTrue(config.ticker());
+    assertFalse(config.cluster());
+  }
+
+  @Test
+  void environmentOverridesDefaultsAndFlagsOverrideEnvironment() {
+    Map<String, String> env = Map.of("HERALD_HTTP_PORT", "9000", "HERALD_HTTP_HOST", "0.0.0.0", "PATH", "/bin");
+    assertEquals(9000, load(env).httpPort());
+    assertEquals("0.0.0.0", load(env).httpHost());
+    assertEquals(9001, load(env, "--http-port", "9001").httpPort());
+    assertEquals(9002, load(env, "--http-port=9002").httpPort());
+  }
+
+  @Test
+  void readsUnitsAndSwitches() {
+    HeraldConfig config = load(Map.of("HERALD_MAX_BODY_SIZE", "2MiB"),
+        "--heartbeat-interval", "500ms", "--idle-timeout", "2m", "--max-frame-size", "1000",
+        "--cluster", "--ticker", "false", "--allowed-addresses", "public.*, service.echo");
+    assertEquals(2 * 1024 * 1024, config.bridge().getMaxBodySize());
+    assertEquals(Duration.ofMillis(500), config.bridge().getHeartbeatInterval());
+    assertEquals(Duration.ofMinutes(2), config.bridge().getIdleTimeout());
+    assertEquals(1000, config.bridge().getMaxFrameSize());
+    assertTrue(config.cluster());
+    assertFalse(config.ticker());
+    assertEquals(List.of("public.*", "service.echo"), config.allowedAddresses());
+  }
+
+  @Test
+  void mistakesNameTheSetting() {
+    assertMessage("unknown option --http-prot", Map.of(), "--http-prot", "1");
+    assertMessage("unknown environment variable HERALD_HTTP_PROT", Map.of("HERALD_HTTP_PROT", "1"));
+    assertMessage("--http-port / HERALD_HTTP_PORT: expected a whole number from 0 to 65535, got '70000'", Map.of(), "--http-port", "70000");
+    assertMessage("--http-port / HERALD_HTTP_PORT", Map.of("HERALD_HTTP_PORT", "eighty"));
+    assertMessage("--heartbeat-interval / HERALD_HEARTBEAT_INTERVAL: expected a duration", Map.of(), "--heartbeat-interval", "15");
+    assertMessage("--max-body-size / HERALD_MAX_BODY_SIZE: expected a size", Map.of(), "--max-body-size", "big");
+    assertMessage("--queue-size / HERALD_QUEUE_SIZE", Map.of(), "--queue-size", "0");
+    assertMessage("--ticker / HERALD_TICKER: expected true or false", Map.of("HERALD_TICKER", "yes"));
+    assertMessage("--allowed-addresses / HERALD_ALLOWED_ADDRESSES", Map.of(), "--allowed-addresses", "bad address.*");
+    assertMessage("--http-port needs a value", Map.of(), "--http-port");
+    assertMessage("unexpected argument 'serve'", Map.of(), "serve");
+    assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
+  }
+
+  @Test
+  void usageListsEverySetting() {
+    String usage = ConfigLoader.usage();
+    for (Setting setting : Setting.values()) {
+      assertTrue(usage.contains(setting.flag()) && usage.contains(setting.env()), setting.name());
+    }
+  }
+
+  private static void assertMessage(String expected, Map<String, String> env, String... args) {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(env, args));
+    assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
+  }
+}
