@@ -41,7 +41,6 @@ public final class BridgeServer extends VerticleBase {
     bridge = HeraldBridge.create(vertx, options, rules);
     Router router = Router.router(vertx);
     bridge.mount(router);
-    router.route().last().handler(rc -> rc.fail(404));
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
