@@ -39,6 +39,7 @@ public final class SseClient {
   private final Promise<Void> ended = Promise.promise();
   private Long retry;
   private boolean over;
+  private Throwable failure;
 
   private SseClient(HttpClientResponse response) {
     this.response = response;
@@ -108,6 +109,11 @@ public final class SseClient {
     return ended.future();
   }
 
+  /** What broke the stream, or {@code null} while it runs and after it ended cleanly. */
+  public synchronized Throwable failure() {
+    return failure;
+  }
+
   public void pause() {
     response.pause();
   }
@@ -150,6 +156,9 @@ public final class SseClient {
   }
 
   private synchronized void finish(Throwable cause) {
+    if (!over) {
+      failure = cause;
+    }
     over = true;
     check();
     ended.tryComplete();

@@ -3,18 +3,22 @@ package io.herald.bridge.transport.sse;
 import static io.herald.bridge.support.Http.await;
 import static io.herald.bridge.support.Http.statsUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.BridgeStats;
 import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.Http;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.SseClient.Event;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
@@ -50,18 +54,39 @@ class SseSlowConsumerTest {
   }
 
   @Test
-  void closesAPausedHttp1Client() {
-    floodPausedClient(http1);
+  void closesAPausedHttp1ClientsTcpConnection() {
+    SseClient slow = floodPausedClient(http1, () -> {
+      // Cut off at once: the server does not wait for a client that does not read to read the rest.
+      assertEquals(1, openConnectionsUntil(1), "TCP connections the server still has open");
+    });
+    assertNotNull(slow.failure(), "the stream was cut, not ended");
   }
 
   @Test
   void resetsAPausedH2Stream() {
     HttpClient h2 = vertx.createHttpClient(new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-    floodPausedClient(h2);
+    SseClient slow = floodPausedClient(h2, () -> { });
+    assertInstanceOf(StreamResetException.class, slow.failure());
   }
 
-  private void floodPausedClient(HttpClient slowHttp) {
+  private int openConnectionsUntil(int expected) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Http.WAIT_SECONDS);
+    int open = await(server.openConnections());
+    while (open != expected && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      open = await(server.openConnections());
+    }
+    return open;
+  }
+
+  /** Floods until the paused client is closed as slow, runs the check while it is still paused, returns it ended. */
+  private SseClient floodPausedClient(HttpClient slowHttp, Runnable whileStillPaused) {
     SseClient good = open(http1);
     SseClient slow = open(slowHttp);
     slow.pause();
@@ -81,6 +106,7 @@ class SseSlowConsumerTest {
     assertEquals(1, stats.connections());
     assertEquals(1, stats.consumers());
     assertEquals(1, stats.subscriptions());
+    whileStillPaused.run();
 
     vertx.eventBus().publish(A, "after");
     Event after = await(good.nth("message", published + 1));
@@ -100,6 +126,7 @@ class SseSlowConsumerTest {
     assertEquals(0, stats.consumers());
     assertEquals(0, stats.subscriptions());
     assertEquals(1, stats.slowConsumerCloses());
+    return slow;
   }
 
   private SseClient open(HttpClient http) {
