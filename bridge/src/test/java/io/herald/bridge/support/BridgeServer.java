@@ -24,6 +24,7 @@ public final class BridgeServer extends VerticleBase {
   private final AddressRules rules;
   private HeraldBridge bridge;
   private HttpServer server;
+  private int openConnections;
 
   public BridgeServer(BridgeOptions options, AddressRules rules) {
     this.options = options;
@@ -41,7 +42,6 @@ public final class BridgeServer extends VerticleBase {
     bridge = HeraldBridge.create(vertx, options, rules);
     Router router = Router.router(vertx);
     bridge.mount(router);
-    router.route().last().handler(rc -> rc.fail(404));
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
@@ -50,7 +50,14 @@ public final class BridgeServer extends VerticleBase {
         .setPort(0)
         .setMaxWebSocketFrameSize(options.getMaxFrameSize())
         .setMaxWebSocketMessageSize(options.getMaxFrameSize());
-    return vertx.createHttpServer(http).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(http)
+        .connectionHandler(connection -> {
+          openConnections++;
+          connection.closeHandler(v -> openConnections--);
+        })
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s);
   }
 
   @Override
@@ -65,6 +72,11 @@ public final class BridgeServer extends VerticleBase {
   /** The bridge's stats, read on the bridge's own event loop. */
   public Future<BridgeStats> stats() {
     return onContext(() -> bridge.stats());
+  }
+
+  /** TCP connections the server has open (an HTTP/2 connection counts once, however many streams). */
+  public Future<Integer> openConnections() {
+    return onContext(() -> openConnections);
   }
 
   private <T> Future<T> onContext(Supplier<T> action) {

@@ -9,11 +9,13 @@ import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.FrameSink;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /** One EventSource stream. */
 final class SseConnection extends BaseConnection {
@@ -73,8 +75,23 @@ final class SseConnection extends BaseConnection {
       if (request.version() == HttpVersion.HTTP_2) {
         response.reset();
       } else {
-        request.connection().close();
+        abort(request.connection());
       }
+    }
+  }
+
+  /**
+   * Closes the TCP connection now. {@code HttpConnection.close()}, like a close that enters the channel
+   * pipeline at its tail, is turned by Vert.x into a graceful close that first waits until every byte
+   * already written has gone to the socket, which a client that stopped reading never lets happen: the
+   * socket, and what Netty buffers for it, would stay open for as long as that client stays connected.
+   * Closing from Vert.x's own handler context skips that wait and drops what is still buffered.
+   */
+  private static void abort(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      base.channelHandlerContext().close();
+    } else {
+      connection.close();
     }
   }
 

@@ -1,0 +1,72 @@
+package io.herald.bridge.support;
+
+import io.herald.bridge.BridgeStats;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** Blocking helpers for test threads: plain HTTP calls, bounded waits, and polling a bridge's stats. */
+public final class Http {
+
+  /** Long enough for a loaded two-core machine; tests also carry their own {@code @Timeout}. */
+  public static final long WAIT_SECONDS = 20;
+
+  private Http() {}
+
+  public record Reply(int status, String contentType, Buffer body) {
+    public JsonObject json() {
+      return body.toJsonObject();
+    }
+
+    /** The {@code error.code} of a JSON error answer. */
+    public String errorCode() {
+      return json().getJsonObject("error").getString("code");
+    }
+  }
+
+  public static Reply call(HttpClient client, HttpMethod method, int port, String uri, Buffer body) {
+    return await(client.request(method, port, "127.0.0.1", uri)
+        .compose(request -> body == null ? request.send() : request.putHeader("content-type", "application/json").send(body))
+        .compose(response -> response.body()
+            .map(b -> new Reply(response.statusCode(), response.getHeader("content-type"), b))));
+  }
+
+  public static Reply get(HttpClient client, int port, String uri) {
+    return call(client, HttpMethod.GET, port, uri, null);
+  }
+
+  public static Reply post(HttpClient client, int port, String uri, String body) {
+    return call(client, HttpMethod.POST, port, uri, Buffer.buffer(body));
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no result within " + WAIT_SECONDS + " s", e);
+    }
+  }
+
+  /**
+   * Polls the bridge's stats until they satisfy the condition, for at most {@link #WAIT_SECONDS}, and
+   * returns the last snapshot either way so the caller's assertions say what was wrong.
+   */
+  public static BridgeStats statsUntil(BridgeServer server, Predicate<BridgeStats> condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    BridgeStats stats = await(server.stats());
+    while (!condition.test(stats) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      stats = await(server.stats());
+    }
+    return stats;
+  }
+}
