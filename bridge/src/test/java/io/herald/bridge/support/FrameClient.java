@@ -101,6 +101,12 @@ public abstract class FrameClient {
     return new ArrayList<>(history);
   }
 
+  /** Drops every frame received so far, so a flood of events does not pile up in the test. */
+  public final synchronized void forget() {
+    history.clear();
+    inbox.clear();
+  }
+
   /** Called by implementations with each complete text message from the server. */
   protected final void receivedText(String text) {
     JsonObject frame;
