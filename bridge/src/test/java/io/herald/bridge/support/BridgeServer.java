@@ -65,6 +65,11 @@ public final class BridgeServer extends VerticleBase {
     return bridge.close();
   }
 
+  /** Undeploys the server, as an application shutting down would: the bridge closes its connections. */
+  public Future<Void> undeploy() {
+    return vertx.undeploy(context.deploymentID());
+  }
+
   public int port() {
     return server.actualPort();
   }

@@ -37,7 +37,7 @@ final class SockJsConnection extends FrameConnection {
   @Override
   protected void closeTransport(CloseReason reason) {
     if (reason.tellsClient()) {
-      socket.write(farewell(reason));
+      socket.write(farewell(reason).toString());
     }
     socket.close(reason.webSocketCode(), reason.code());
   }
@@ -45,7 +45,9 @@ final class SockJsConnection extends FrameConnection {
   private record SocketSink(SockJSSocket socket) implements FrameSink {
     @Override
     public void write(Buffer frame) {
-      socket.write(frame);
+      // As text: SockJS's raw WebSocket endpoint sends a Buffer as a binary message, and the
+      // protocol is JSON text. The session transports turn a Buffer into a String anyway.
+      socket.write(frame.toString());
     }
 
     @Override

@@ -1,0 +1,161 @@
+package io.herald.bridge.transport.websocket;
+
+import static io.herald.bridge.support.ProtocolFrames.ack;
+import static io.herald.bridge.support.ProtocolFrames.awaitStats;
+import static io.herald.bridge.support.ProtocolFrames.err;
+import static io.herald.bridge.support.ProtocolFrames.rec;
+import static io.herald.bridge.support.ProtocolFrames.register;
+import static io.herald.bridge.support.ProtocolFrames.type;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.FrameClient;
+import io.herald.bridge.support.SilentWebSocket;
+import io.herald.bridge.support.WebSocketFrameClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** How a raw WebSocket connection ends: idle clients, slow clients, and the bridge shutting down. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class WebSocketLifecycleTest {
+
+  private static final int IDLE_MS = 600;
+
+  private static Future<BridgeServer> quickHeartbeats(Vertx vertx) {
+    BridgeOptions options = new BridgeOptions()
+        .setHeartbeatInterval(Duration.ofMillis(100))
+        .setIdleTimeout(Duration.ofMillis(IDLE_MS));
+    return BridgeServer.start(vertx, options, AllowListRules.defaults());
+  }
+
+  @Test
+  void silentClientIsClosedForIdleness(Vertx vertx, VertxTestContext ctx) {
+    quickHeartbeats(vertx).compose(server -> SilentWebSocket.connect(vertx, server.port(), WebSocketTransport.PATH)
+        .compose(silent -> silent.closeCode().map(code -> {
+          assertEquals(4003, code);
+          assertTrue(silent.pings() > 0, "the server pinged before giving up");
+          JsonObject last = new JsonObject(silent.texts().get(silent.texts().size() - 1));
+          assertEquals("err", last.getString("type"), last::encode);
+          assertEquals("idle-timeout", last.getString("code"), last::encode);
+          return null;
+        }))
+        .compose(v -> awaitStats(vertx, server, s -> s.connections() == 0))
+        .map(stats -> {
+          assertEquals(1, stats.idleTimeoutCloses());
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void clientAnsweringPingsOutlivesTheIdleTimeout(Vertx vertx, VertxTestContext ctx) {
+    quickHeartbeats(vertx).compose(server -> WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH)
+        .compose(c -> vertx.timer(IDLE_MS * 4L)
+            .compose(t -> {
+              assertFalse(c.closed().isComplete(), () -> "closed: " + c.closed().result());
+              return c.send(new JsonObject().put("type", "ping"));
+            })
+            .compose(v -> c.next(type("pong"))))
+        .compose(pong -> server.stats())
+        .map(stats -> {
+          assertEquals(1, stats.connections());
+          assertEquals(0, stats.idleTimeoutCloses());
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void slowConsumerIsClosedWhileOthersKeepReceiving(Vertx vertx, VertxTestContext ctx) {
+    BridgeOptions options = new BridgeOptions().setQueueSize(4);
+    BridgeServer.start(vertx, options, AllowListRules.defaults()).compose(server ->
+        Future.all(WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH),
+                WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH))
+            .compose(both -> {
+              WebSocketFrameClient slow = both.resultAt(0);
+              WebSocketFrameClient fast = both.resultAt(1);
+              return subscribe(slow, "slow").compose(v -> subscribe(fast, "fast"))
+                  .compose(v -> {
+                    slow.webSocket().pause();
+                    return flood(vertx, server, fast, 0);
+                  })
+                  .compose(stats -> {
+                    assertEquals(1, stats.slowConsumerCloses());
+                    assertEquals(1, stats.connections(), stats::toString);
+                    assertEquals(1, stats.subscriptions(), stats::toString);
+                    vertx.eventBus().publish("public.flood", new JsonObject().put("i", -1));
+                    return fast.next(f -> rec("public.flood").test(f) && f.getJsonObject("body").getInteger("i") == -1);
+                  })
+                  .compose(v -> {
+                    // Once it reads again, the slow client learns why it was closed.
+                    slow.forget();
+                    slow.webSocket().resume();
+                    return slow.next(err("slow-consumer")).compose(e -> slow.closed());
+                  })
+                  .compose(closed -> {
+                    assertEquals(4002, closed.code(), closed::toString);
+                    return fast.close();
+                  })
+                  .compose(v -> awaitStats(vertx, server, s -> s.connections() == 0))
+                  .map(stats -> {
+                    assertEquals(0, stats.consumers(), stats::toString);
+                    assertEquals(0, stats.subscriptions(), stats::toString);
+                    return null;
+                  });
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void undeployingTheBridgeClosesClientsWith1001(Vertx vertx, VertxTestContext ctx) {
+    quickHeartbeats(vertx).compose(server -> WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH)
+        .compose(c -> subscribe(c, "bye")
+            .compose(v -> server.undeploy())
+            .compose(v -> c.closed())
+            .map(closed -> {
+              assertEquals(1001, closed.code(), closed::toString);
+              assertTrue(c.history().stream().anyMatch(err("shutdown")), () -> "history: " + c.history());
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static Future<Void> subscribe(FrameClient client, String id) {
+    return client.send(register("public.flood", id)).compose(v -> client.next(ack(id))).mapEmpty();
+  }
+
+  private static final String PAD = "x".repeat(32 * 1024);
+  private static final int MAX_EVENTS = 4000;
+
+  /**
+   * Publishes large events one at a time, each once the fast client has it (so only the paused
+   * client falls behind), until the bridge has closed a slow consumer; bounded by MAX_EVENTS.
+   */
+  private static Future<io.herald.bridge.BridgeStats> flood(Vertx vertx, BridgeServer server, FrameClient fast, int i) {
+    if (i >= MAX_EVENTS) {
+      return Future.failedFuture(new AssertionError("no slow consumer was closed after " + i + " events"));
+    }
+    vertx.eventBus().publish("public.flood", new JsonObject().put("i", i).put("pad", PAD));
+    return fast.next(f -> rec("public.flood").test(f) && f.getJsonObject("body").getInteger("i") == i)
+        .compose(received -> {
+          fast.forget();
+          return i % 8 == 7 ? server.stats() : Future.succeededFuture(null);
+        })
+        .compose(stats -> stats != null && stats.slowConsumerCloses() > 0
+            ? Future.succeededFuture(stats)
+            : flood(vertx, server, fast, i + 1));
+  }
+}
