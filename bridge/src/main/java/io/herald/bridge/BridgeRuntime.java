@@ -1,6 +1,7 @@
 package io.herald.bridge;
 
 import io.herald.bridge.address.AddressRules;
+import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.fanout.SubscriptionHub;
 import io.herald.bridge.publish.Publisher;
 import io.herald.bridge.transport.ConnectionRegistry;
@@ -11,6 +12,7 @@ public record BridgeRuntime(
     Vertx vertx,
     BridgeOptions options,
     AddressRules rules,
+    Authenticator authenticator,
     SubscriptionHub hub,
     ConnectionRegistry connections,
     Publisher publisher) {}

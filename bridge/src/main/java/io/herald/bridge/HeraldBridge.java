@@ -11,10 +11,12 @@ import io.herald.bridge.transport.ConnectionRegistry;
 import io.herald.bridge.transport.sockjs.SockJsTransport;
 import io.herald.bridge.transport.sse.SseTransport;
 import io.herald.bridge.transport.websocket.WebSocketTransport;
+import io.herald.bridge.auth.Authenticator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 
 /**
  * Bridges event-bus addresses to SSE, WebSocket and SockJS clients and takes publishes over HTTP.
@@ -26,24 +28,36 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 public final class HeraldBridge {
 
+  private static final Duration TICK = Duration.ofSeconds(1);
+
   private final BridgeRuntime runtime;
   private final long heartbeatTimer;
 
   private HeraldBridge(BridgeRuntime runtime) {
     this.runtime = runtime;
     Vertx vertx = runtime.vertx();
-    // One timer for all connections, not one per connection.
-    this.heartbeatTimer = vertx.setPeriodic(runtime.options().getHeartbeatInterval().toMillis(),
-        id -> runtime.connections().tick(System.currentTimeMillis()));
+    // One timer for all connections, not one per connection: every second (token expiry), or at the
+    // heartbeat interval when that is shorter.
+    long period = Math.min(TICK.toMillis(), runtime.options().getHeartbeatInterval().toMillis());
+    this.heartbeatTimer = vertx.setPeriodic(period, id -> runtime.connections().tick(System.currentTimeMillis()));
   }
 
+  /** A bridge that accepts no token: only what the rules grant to anonymous clients is possible. */
   public static HeraldBridge create(Vertx vertx, BridgeOptions options, AddressRules rules) {
+    return create(vertx, options, rules, Authenticator.NONE);
+  }
+
+  /**
+   * @param rules who may do what on which address
+   * @param authenticator turns the tokens clients present into identities
+   */
+  public static HeraldBridge create(Vertx vertx, BridgeOptions options, AddressRules rules, Authenticator authenticator) {
     BridgeOptions copy = new BridgeOptions(options);
     EventIds ids = new EventIds();
     SubscriptionHub hub = new SubscriptionHub(vertx, ids);
     ConnectionRegistry connections = new ConnectionRegistry(new EventIds());
     Publisher publisher = new Publisher(vertx.eventBus(), rules, ids);
-    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, hub, connections, publisher));
+    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, authenticator, hub, connections, publisher));
   }
 
   /** Adds {@code /sse}, {@code /ws}, {@code /eventbus/*} and {@code POST /api/publish} to the router. */
@@ -53,7 +67,7 @@ public final class HeraldBridge {
     new SockJsTransport(runtime).mount(router);
     router.post(PublishApi.PATH)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
-        .handler(new PublishApi(runtime.publisher(), runtime.options()))
+        .handler(new PublishApi(runtime))
         .failureHandler(HttpErrors::onFailure);
     return this;
   }

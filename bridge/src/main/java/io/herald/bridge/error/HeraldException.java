@@ -12,6 +12,11 @@ public final class HeraldException extends RuntimeException {
     this.code = code;
   }
 
+  /** The exception as a client error: itself, or {@code internal} for anything that is not one. */
+  public static HeraldException of(Throwable failure) {
+    return failure instanceof HeraldException known ? known : new HeraldException(ErrorCode.INTERNAL, "internal error");
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -18,6 +18,10 @@ public final class HttpErrors {
       response.reset();
       return;
     }
+    if (code == ErrorCode.UNAUTHORIZED) {
+      // RFC 6750: every 401 names the scheme the client should retry with.
+      response.putHeader("www-authenticate", "Bearer error=\"invalid_token\", error_description=\"" + message.replace('"', '\'') + "\"");
+    }
     response
         .setStatusCode(code.httpStatus())
         .putHeader("content-type", "application/json")

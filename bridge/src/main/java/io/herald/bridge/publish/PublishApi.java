@@ -1,6 +1,8 @@
 package io.herald.bridge.publish;
 
 import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.BridgeRuntime;
+import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
@@ -25,22 +27,23 @@ public final class PublishApi implements Handler<RoutingContext> {
 
   private final Publisher publisher;
   private final BridgeOptions options;
+  private final Authenticator authenticator;
 
-  public PublishApi(Publisher publisher, BridgeOptions options) {
-    this.publisher = publisher;
-    this.options = options;
+  public PublishApi(BridgeRuntime runtime) {
+    this.publisher = runtime.publisher();
+    this.options = runtime.options();
+    this.authenticator = runtime.authenticator();
   }
 
   @Override
   public void handle(RoutingContext rc) {
-    Identity identity = Identity.ANONYMOUS;
-    List<Publisher.Checked> events;
-    try {
-      events = check(identity, parse(rc.body().buffer()));
-    } catch (HeraldException e) {
-      HttpErrors.send(rc, e);
-      return;
-    }
+    authenticator.identify(rc.request())
+        .map(identity -> check(identity, parse(rc.body().buffer())))
+        .onSuccess(events -> publish(rc, events))
+        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
+  }
+
+  private void publish(RoutingContext rc, List<Publisher.Checked> events) {
     JsonArray ids = new JsonArray();
     for (Publisher.Checked event : events) {
       ids.add(publisher.publish(event));

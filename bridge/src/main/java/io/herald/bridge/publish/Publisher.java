@@ -51,9 +51,7 @@ public final class Publisher {
       }
       eventType = text;
     }
-    if (!rules.permits(identity, Operation.PUBLISH, (String) address)) {
-      throw new HeraldException(ErrorCode.FORBIDDEN, "publishing to " + address + " is not permitted");
-    }
+    rules.require(identity, Operation.PUBLISH, (String) address);
     return new Checked((String) address, eventType, busBody(data));
   }
 

@@ -5,8 +5,13 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.herald.bridge.address.Operation;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,7 +22,8 @@ public abstract class BaseConnection implements ClientConnection {
 
   protected final BridgeRuntime runtime;
   private final String id;
-  private final Identity identity;
+  private Identity identity;
+  private long lastBeat = System.currentTimeMillis();
   private final Set<String> subscriptions = new LinkedHashSet<>();
   private OutboundQueue queue;
   private CloseReason closedBy;
@@ -43,6 +49,49 @@ public abstract class BaseConnection implements ClientConnection {
   public final Identity identity() {
     return identity;
   }
+
+  /**
+   * Takes a fresh credential for the same user (a token refresh) and drops the subscriptions it no
+   * longer allows.
+   *
+   * @return the addresses dropped
+   * @throws HeraldException {@code forbidden} if the new identity is another user: a connection
+   *     never changes hands
+   */
+  public final List<String> reauthenticate(Identity fresh) {
+    if (!identity.anonymous() && !identity.subject().equals(fresh.subject())) {
+      throw new HeraldException(ErrorCode.FORBIDDEN, "a connection cannot change its user");
+    }
+    identity = fresh;
+    List<String> dropped = new ArrayList<>();
+    for (String address : List.copyOf(subscriptions)) {
+      if (!runtime.rules().permits(fresh, Operation.SUBSCRIBE, address)) {
+        unsubscribe(address);
+        dropped.add(address);
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Runs every second on the bridge's one timer: ends the connection when its token has expired,
+   * otherwise lets the transport check liveness and, once per heartbeat interval, send a keep-alive.
+   */
+  @Override
+  public final void tick(long now) {
+    if (identity.expiredAt(now)) {
+      close(CloseReason.TOKEN_EXPIRED);
+      return;
+    }
+    boolean beat = now - lastBeat >= runtime.options().getHeartbeatInterval().toMillis();
+    if (beat) {
+      lastBeat = now;
+    }
+    onTick(now, beat);
+  }
+
+  /** Liveness checks of the transport; {@code heartbeat} is true once per heartbeat interval. */
+  protected abstract void onTick(long now, boolean heartbeat);
 
   @Override
   public final Set<String> subscriptions() {

@@ -18,7 +18,10 @@ public interface ClientConnection extends Subscriber {
   /** The addresses this connection currently receives. */
   Set<String> subscriptions();
 
-  /** Called by the node's one heartbeat timer: send keep-alives, enforce the idle timeout. */
+  /**
+   * Called every second by the bridge's one timer: enforce token expiry and the idle timeout, send
+   * keep-alives once per heartbeat interval.
+   */
   void tick(long now);
 
   /**

@@ -14,6 +14,8 @@ public enum CloseReason {
   SLOW_CONSUMER("slow-consumer", (short) 4002, true),
   /** Nothing was heard from the client within the idle timeout. */
   IDLE_TIMEOUT("idle-timeout", (short) 4003, true),
+  /** The connection's token expired and no fresh one arrived in time; reconnect with a new token. */
+  TOKEN_EXPIRED("token-expired", (short) 4001, true),
   /** The client sent a message over the size limit; resending it would fail the same way. */
   TOO_LARGE("too-large", (short) 1009, false),
   /** The server could not set the connection up (its subscriptions failed to register). */

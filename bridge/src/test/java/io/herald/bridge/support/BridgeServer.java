@@ -4,6 +4,7 @@ import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.BridgeStats;
 import io.herald.bridge.HeraldBridge;
 import io.herald.bridge.address.AddressRules;
+import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.error.HttpErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,24 +23,35 @@ public final class BridgeServer extends VerticleBase {
 
   private final BridgeOptions options;
   private final AddressRules rules;
+  private final Authenticator authenticator;
   private HeraldBridge bridge;
   private HttpServer server;
   private int openConnections;
 
   public BridgeServer(BridgeOptions options, AddressRules rules) {
+    this(options, rules, Authenticator.NONE);
+  }
+
+  public BridgeServer(BridgeOptions options, AddressRules rules, Authenticator authenticator) {
     this.options = options;
     this.rules = rules;
+    this.authenticator = authenticator;
   }
 
   /** Deploys a server and completes with it once it listens. */
   public static Future<BridgeServer> start(Vertx vertx, BridgeOptions options, AddressRules rules) {
-    BridgeServer server = new BridgeServer(options, rules);
+    return start(vertx, options, rules, Authenticator.NONE);
+  }
+
+  /** A server whose clients authenticate with the given authenticator (a real JWT one in security tests). */
+  public static Future<BridgeServer> start(Vertx vertx, BridgeOptions options, AddressRules rules, Authenticator authenticator) {
+    BridgeServer server = new BridgeServer(options, rules, authenticator);
     return vertx.deployVerticle(server).map(id -> server);
   }
 
   @Override
   public Future<?> start() {
-    bridge = HeraldBridge.create(vertx, options, rules);
+    bridge = HeraldBridge.create(vertx, options, rules, authenticator);
     Router router = Router.router(vertx);
     bridge.mount(router);
     router.errorHandler(404, HttpErrors::onFailure);

@@ -24,6 +24,14 @@ final class ControlFrames {
     return ack.toBuffer();
   }
 
+  static Buffer authenticated(Object ref, long expiresAt) {
+    JsonObject ack = new JsonObject().put("type", "ack").put("op", "auth").put("ref", ref);
+    if (expiresAt != Long.MAX_VALUE) {
+      ack.put("expiresAt", expiresAt);
+    }
+    return ack.toBuffer();
+  }
+
   static Buffer published(Object ref, String eventId) {
     return new JsonObject().put("type", "ack").put("ref", ref).put("op", "publish").put("eventId", eventId).toBuffer();
   }

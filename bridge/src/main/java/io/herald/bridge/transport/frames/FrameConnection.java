@@ -6,7 +6,9 @@ import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.transport.BaseConnection;
 import io.herald.bridge.transport.CloseReason;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
 
 /**
  * A connection that speaks the JSON frame protocol (docs/PROTOCOL.md): raw WebSocket and SockJS.
@@ -14,8 +16,14 @@ import io.vertx.core.buffer.Buffer;
  */
 public abstract class FrameConnection extends BaseConnection {
 
+  /** Frames that arrived while an earlier one waited for its token to be verified. */
+  private static final int MAX_HELD_FRAMES = 64;
+
   private long lastHeard = System.currentTimeMillis();
   private int pendingReplies;
+  private final ArrayDeque<String> held = new ArrayDeque<>();
+  private boolean holding;
+  private String token;
 
   protected FrameConnection(BridgeRuntime runtime, Identity identity) {
     super(runtime, identity);
@@ -24,7 +32,30 @@ public abstract class FrameConnection extends BaseConnection {
   /** One complete text message from the client. */
   public final void onText(String text) {
     heard();
-    FrameProtocol.handle(this, text);
+    if (holding) {
+      if (held.size() >= MAX_HELD_FRAMES) {
+        sendError(ErrorCode.TOO_MANY_REQUESTS, "frames arrive faster than their tokens are verified", null, null);
+      } else {
+        held.add(text);
+      }
+      return;
+    }
+    process(text);
+  }
+
+  /** Frames are handled in arrival order, even when one of them waits for a token check. */
+  private void process(String text) {
+    Future<Void> done = FrameProtocol.handle(this, text);
+    if (done.isComplete()) {
+      return;
+    }
+    holding = true;
+    done.onComplete(v -> {
+      holding = false;
+      while (!holding && !held.isEmpty() && !isClosed()) {
+        process(held.poll());
+      }
+    });
   }
 
   /** The protocol is JSON text; a binary message is answered with an error and otherwise ignored. */
@@ -39,10 +70,10 @@ public abstract class FrameConnection extends BaseConnection {
   }
 
   @Override
-  public final void tick(long now) {
+  protected final void onTick(long now, boolean heartbeat) {
     if (now - lastHeard > runtime.options().getIdleTimeout().toMillis()) {
       close(CloseReason.IDLE_TIMEOUT);
-    } else {
+    } else if (heartbeat) {
       keepAlive();
     }
   }
@@ -65,6 +96,15 @@ public abstract class FrameConnection extends BaseConnection {
   protected final Buffer farewell(CloseReason reason) {
     return ControlFrames.error(reason.code(), "connection closed: " + reason.code(), null, null,
         reason.webSocketCode(), reason.reconnect() ? "RECONNECT" : "CLOSED");
+  }
+
+  /** Whether this exact token is the one the connection's identity came from. */
+  final boolean hasToken(String candidate) {
+    return candidate.equals(token);
+  }
+
+  final void rememberToken(String accepted) {
+    token = accepted;
   }
 
   final BridgeRuntime runtime() {

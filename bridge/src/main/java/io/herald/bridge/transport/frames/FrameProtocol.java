@@ -3,14 +3,17 @@ package io.herald.bridge.transport.frames;
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.address.AddressSyntax;
 import io.herald.bridge.address.Operation;
+import io.herald.bridge.auth.TokenSources;
 import io.herald.bridge.envelope.JsonText;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.publish.Publisher;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The inbound side of the frame protocol: a superset of the Vert.x event-bus bridge frames
@@ -24,20 +27,78 @@ final class FrameProtocol {
 
   private FrameProtocol() {}
 
-  static void handle(FrameConnection connection, String text) {
+  private static final Future<Void> DONE = Future.succeededFuture();
+
+  /**
+   * Handles one frame. The future completes when the frame is done with; it is pending only while a
+   * token it carries is being verified, and the connection holds back later frames until then.
+   */
+  static Future<Void> handle(FrameConnection connection, String text) {
     BridgeRuntime runtime = connection.runtime();
     if (text.length() > runtime.options().getMaxFrameSize()) {
       connection.sendError(ErrorCode.TOO_LARGE, "frame is larger than " + runtime.options().getMaxFrameSize() + " bytes", null, null);
-      return;
+      return DONE;
     }
     JsonObject frame;
     try {
       frame = new JsonObject(text);
     } catch (RuntimeException e) {
       connection.sendError(ErrorCode.BAD_JSON, "frame is not a JSON object", null, null);
-      return;
+      return DONE;
     }
     Object ref = reference(frame.getValue("id"));
+    if ("auth".equals(frame.getValue("type"))) {
+      Object token = frame.getValue("token");
+      if (!(token instanceof String jwt)) {
+        connection.sendError(ErrorCode.BAD_FRAME, "an auth frame needs a string 'token'", null, ref);
+        return DONE;
+      }
+      return authenticate(connection, jwt, ref).map(accepted -> {
+        if (accepted) {
+          connection.reply(ControlFrames.authenticated(ref, connection.identity().expiresAt()));
+        }
+        return null;
+      });
+    }
+    String headerToken;
+    try {
+      headerToken = TokenSources.fromFrameHeaders(frame.getValue("headers"));
+    } catch (HeraldException e) {
+      connection.sendError(e.code(), e.getMessage(), addressOf(frame), ref);
+      return DONE;
+    }
+    if (headerToken != null && !connection.hasToken(headerToken)) {
+      // A bridge client's headers carry its token on every frame; it is verified when it changes.
+      return authenticate(connection, headerToken, ref).map(accepted -> {
+        if (accepted) {
+          dispatchSafely(connection, frame, ref);
+        }
+        return null;
+      });
+    }
+    dispatchSafely(connection, frame, ref);
+    return DONE;
+  }
+
+  /** @return whether the token was accepted; if not, the client has been told why */
+  private static Future<Boolean> authenticate(FrameConnection connection, String token, Object ref) {
+    return connection.runtime().authenticator().authenticate(token)
+        .map(identity -> {
+          List<String> dropped = connection.reauthenticate(identity);
+          connection.rememberToken(token);
+          for (String address : dropped) {
+            connection.sendError(ErrorCode.FORBIDDEN, "the refreshed token does not allow " + address + "; unsubscribed", address, null);
+          }
+          return true;
+        })
+        .recover(e -> {
+          HeraldException error = HeraldException.of(e);
+          connection.sendError(error.code(), error.getMessage(), null, ref);
+          return Future.succeededFuture(false);
+        });
+  }
+
+  private static void dispatchSafely(FrameConnection connection, JsonObject frame, Object ref) {
     try {
       dispatch(connection, frame, ref);
     } catch (HeraldException e) {
@@ -150,9 +211,7 @@ final class FrameProtocol {
 
   private static String checkedAddress(FrameConnection connection, JsonObject frame, Operation operation) {
     String address = syntaxChecked(frame.getValue("address"));
-    if (!connection.runtime().rules().permits(connection.identity(), operation, address)) {
-      throw new HeraldException(ErrorCode.FORBIDDEN, operation.name().toLowerCase() + " on " + address + " is not permitted");
-    }
+    connection.runtime().rules().require(connection.identity(), operation, address);
     return address;
   }
 

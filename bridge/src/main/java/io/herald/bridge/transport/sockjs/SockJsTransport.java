@@ -2,6 +2,7 @@ package io.herald.bridge.transport.sockjs;
 
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
+import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.vertx.ext.web.Router;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 public final class SockJsTransport {
 
   public static final String PATH = "/eventbus";
+  private static final String IDENTITY = "herald.identity";
 
   private final BridgeRuntime runtime;
 
@@ -38,11 +40,21 @@ public final class SockJsTransport {
     router.post(PATH + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
         .failureHandler(HttpErrors::onFailure);
+    // Every SockJS request with a token (access_token in the SockJS URL, or a header from a
+    // non-browser client) is verified before SockJS sees it; the session keeps the identity of the
+    // request that opened it.
+    router.route(PATH + "/*").handler(rc -> runtime.authenticator().identify(rc.request())
+        .onSuccess(identity -> {
+          rc.put(IDENTITY, identity);
+          rc.next();
+        })
+        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
     router.route(PATH + "/*").subRouter(sockJs);
   }
 
   private void accept(SockJSSocket socket) {
-    SockJsConnection connection = new SockJsConnection(runtime, Identity.ANONYMOUS, socket);
+    Identity opened = socket.routingContext() == null ? null : socket.routingContext().get(IDENTITY);
+    SockJsConnection connection = new SockJsConnection(runtime, opened == null ? Identity.ANONYMOUS : opened, socket);
     socket.handler(message -> connection.onText(message.toString()));
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));

@@ -45,8 +45,8 @@ final class SseConnection extends BaseConnection {
   }
 
   @Override
-  public void tick(long now) {
-    if (queueIdle()) {
+  protected void onTick(long now, boolean heartbeat) {
+    if (heartbeat && queueIdle()) {
       send(SseFormat.HEARTBEAT);
     }
   }

@@ -36,14 +36,15 @@ public final class SseTransport implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    Identity identity = Identity.ANONYMOUS;
-    Set<String> addresses;
-    try {
-      addresses = checkAddresses(identity, rc.queryParam("address"));
-    } catch (HeraldException e) {
-      HttpErrors.send(rc, e);
-      return;
-    }
+    runtime.authenticator().identify(rc.request())
+        .map(identity -> {
+          open(rc, identity, checkAddresses(identity, rc.queryParam("address")));
+          return null;
+        })
+        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
+  }
+
+  private void open(RoutingContext rc, Identity identity, Set<String> addresses) {
     HttpServerResponse response = rc.response()
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
@@ -74,9 +75,7 @@ public final class SseTransport implements Handler<RoutingContext> {
       if (problem != null) {
         throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
       }
-      if (!runtime.rules().permits(identity, Operation.SUBSCRIBE, address)) {
-        throw new HeraldException(ErrorCode.FORBIDDEN, "subscribing to " + address + " is not permitted");
-      }
+      runtime.rules().require(identity, Operation.SUBSCRIBE, address);
     }
     return addresses;
   }

@@ -3,6 +3,7 @@ package io.herald.bridge.transport.websocket;
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -27,9 +28,13 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
       HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "expected a WebSocket upgrade request");
       return;
     }
-    rc.request().toWebSocket()
-        .onSuccess(socket -> accept(socket, Identity.ANONYMOUS))
-        .onFailure(e -> HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "WebSocket handshake failed"));
+    // A bad token is refused with a 401 before any socket exists; no token means anonymous until
+    // an auth frame arrives.
+    runtime.authenticator().identify(rc.request())
+        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)))
+        .onSuccess(identity -> rc.request().toWebSocket()
+            .onSuccess(socket -> accept(socket, identity))
+            .onFailure(e -> HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "WebSocket handshake failed")));
   }
 
   private void accept(ServerWebSocket socket, Identity identity) {

@@ -260,29 +260,29 @@ public abstract class FrameProtocolContractTest implements RequestReplyContract 
   }
 
   @Test
-  void addressesOutsideTheRulesAreForbidden(Vertx vertx, VertxTestContext ctx) {
+  void addressesOutsideTheRulesAreRefusedToAnAnonymousClient(Vertx vertx, VertxTestContext ctx) {
     List<Object> leaked = new CopyOnWriteArrayList<>();
     vertx.eventBus().consumer("private.vault", m -> leaked.add(m.body())).completion()
         .compose(v -> connect(vertx))
         .compose(c -> c.send(register("private.vault", "f1"))
-            .compose(v -> c.next(err("forbidden")))
+            .compose(v -> c.next(err("unauthorized")))
             .compose(e -> {
-              assertError(e, "forbidden", 403);
+              assertError(e, "unauthorized", 401);
               assertEquals("f1", e.getValue("ref"));
               assertEquals("private.vault", e.getString("address"));
               return c.send(publish("private.vault", "leak", "f2"));
             })
-            .compose(v -> c.next(err("forbidden")))
+            .compose(v -> c.next(err("unauthorized")))
             .compose(e -> {
               assertEquals("f2", e.getValue("ref"));
               return c.send(send("private.vault", "leak", "f3"));
             })
-            .compose(v -> c.next(err("forbidden")))
+            .compose(v -> c.next(err("unauthorized")))
             .compose(e -> {
               assertEquals("f3", e.getValue("ref"));
               return c.send(request("private.vault", "leak", "reply.x").put("id", "f4"));
             })
-            .compose(v -> c.next(err("forbidden")))
+            .compose(v -> c.next(err("unauthorized")))
             .compose(e -> stillWorks(vertx, c))
             .compose(v -> server.stats())
             .map(stats -> {

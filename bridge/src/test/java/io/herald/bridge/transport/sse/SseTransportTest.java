@@ -188,8 +188,8 @@ class SseTransportTest {
       "/sse?address=public..a                     | 400 | bad-address",
       "/sse?address=public.a&address=bad%2Fx      | 400 | bad-address",
       "/sse?address=herald.control                | 400 | bad-address",
-      "/sse?address=private.x                     | 403 | forbidden",
-      "/sse?address=public.a&address=private.x    | 403 | forbidden",
+      "/sse?address=private.x                     | 401 | unauthorized",
+      "/sse?address=public.a&address=private.x    | 401 | unauthorized",
       "/sse?address=public.1&address=public.2&address=public.3&address=public.4 | 400 | too-many-addresses",
   })
   void refusesBadRequestsBeforeTheStreamStarts(String uri, int status, String code) {
