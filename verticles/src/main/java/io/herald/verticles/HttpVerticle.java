@@ -1,9 +1,11 @@
 package io.herald.verticles;
 
 import io.herald.bridge.HeraldBridge;
-import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.http.AccessLog;
+import io.herald.verticles.http.DevTokenApi;
+import io.herald.verticles.security.NodeSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -25,18 +27,26 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = System.getLogger(HttpVerticle.class.getName());
 
   private final HeraldConfig config;
+  private final NodeSecurity security;
   private HeraldBridge bridge;
   private HttpServer server;
 
-  public HttpVerticle(HeraldConfig config) {
+  public HttpVerticle(HeraldConfig config, NodeSecurity security) {
     this.config = config;
+    this.security = security;
   }
 
   @Override
   public Future<?> start() {
-    bridge = HeraldBridge.create(vertx, config.bridge(), new AllowListRules(config.allowedAddresses()));
+    bridge = HeraldBridge.create(vertx, config.bridge(), security.rules(), security.authenticator());
     Router router = Router.router(vertx);
+    if (config.accessLog()) {
+      router.route().handler(new AccessLog());
+    }
     router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    if (security.devSigner() != null) {
+      router.get(DevTokenApi.PATH).handler(new DevTokenApi(security.devSigner()));
+    }
     bridge.mount(router);
     router.get("/*").handler(staticPages());
     router.route().last().handler(rc -> rc.fail(404));

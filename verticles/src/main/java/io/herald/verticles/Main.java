@@ -6,6 +6,7 @@ import com.hazelcast.config.XmlConfigBuilder;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.security.NodeSecurity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** The launcher: {@code java -jar herald.jar [--setting value ...]}. */
@@ -40,19 +42,33 @@ public final class Main {
       System.exit(2);
       return;
     }
-    start(config)
-        .onSuccess(vertx -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "herald-shutdown")))
-        .onFailure(e -> {
-          LOG.log(Level.ERROR, "start failed: " + e.getMessage(), e);
-          System.exit(1);
-        });
+    Vertx vertx;
+    try {
+      // Waited for on this thread: exiting from a callback would run on a Vert.x that is closing.
+      vertx = start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConfigException problem) {
+        System.err.println("herald: " + problem.getMessage());
+        System.exit(2);
+      }
+      LOG.log(Level.ERROR, "start failed: " + e.getCause().getMessage(), e.getCause());
+      System.exit(1);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "herald-shutdown"));
   }
 
   /** Starts a node: Vert.x (clustered or not), then the HTTP verticle instances and the ticker. */
   public static Future<Vertx> start(HeraldConfig config) {
     return createVertx(config).compose(vertx -> deploy(vertx, config)
         .map(vertx)
-        .recover(e -> vertx.close().transform(closed -> Future.failedFuture(e))));
+        .recover(e -> {
+          vertx.close();
+          return Future.failedFuture(e);
+        }));
   }
 
   private static Future<Vertx> createVertx(HeraldConfig config) {
@@ -69,8 +85,10 @@ public final class Main {
   }
 
   private static Future<String> deploy(Vertx vertx, HeraldConfig config) {
-    Future<String> http = vertx.deployVerticle(() -> new HttpVerticle(config),
-        new DeploymentOptions().setInstances(config.httpInstances()));
+    // Key and rules files are read on a worker: a clustered start completes on an event loop.
+    Future<String> http = vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
+        .compose(security -> vertx.deployVerticle(() -> new HttpVerticle(config, security),
+            new DeploymentOptions().setInstances(config.httpInstances())));
     if (!config.ticker()) {
       return http;
     }

@@ -60,13 +60,23 @@ class HeraldJarIT {
     HttpResponse<String> health = http.send(get(port, "/health"), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, health.statusCode());
 
-    HttpResponse<Stream<String>> sse = http.send(get(port, "/sse?address=public.ticker&address=public.notes"),
+    HttpResponse<String> refused = http.send(get(port, "/sse?address=public.ticker"), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, refused.statusCode(), "without a token nothing is served");
+
+    // Development mode (no key configured): the README's token step.
+    HttpResponse<String> token = http.send(get(port, "/dev/token?sub=alice&roles=publisher"), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, token.statusCode(), token.body());
+    String bearer = "Bearer " + token.body();
+
+    HttpResponse<Stream<String>> sse = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+            + "/sse?address=public.ticker&address=public.notes")).header("Authorization", bearer).build(),
         HttpResponse.BodyHandlers.ofLines());
     assertEquals("text/event-stream; charset=utf-8", sse.headers().firstValue("content-type").orElse(""));
     try (Stream<String> lines = sse.body()) {
       var iterator = lines.iterator();
       awaitLine(iterator, "event: connected");
       HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/publish"))
+          .header("Authorization", bearer)
           .POST(HttpRequest.BodyPublishers.ofString("{\"address\":\"public.notes\",\"type\":\"note\",\"data\":{\"text\":\"hi\"}}"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(202, published.statusCode(), published.body());
@@ -88,6 +98,18 @@ class HeraldJarIT {
     assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, bad.exitValue());
     assertTrue(text.contains("unknown option --http-prot"), text);
+  }
+
+  @Test
+  void developmentModeRefusesToServeOtherInterfaces() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(java(), "-jar", JAR.toString(), "--http-host", "0.0.0.0", "--http-port", "0")
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
+    Process bad = builder.start();
+    String text = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(bad.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, bad.exitValue(), text);
+    assertTrue(text.contains("development mode (no JWT key configured) binds to loopback only"), text);
   }
 
   private int start(String... args) throws IOException, InterruptedException {

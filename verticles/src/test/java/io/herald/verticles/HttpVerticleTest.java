@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.security.NodeSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,7 +34,7 @@ class HttpVerticleTest {
   void deploy(Vertx vertx, VertxTestContext ctx) {
     // A webroot path that does not exist, so the pages come from the classpath as they do from the jar.
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--webroot", "no-such-dir"}, Map.of());
-    http = new HttpVerticle(config);
+    http = new HttpVerticle(config, NodeSecurity.load(vertx, config));
     client = vertx.createHttpClient();
     vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(new TickerVerticle()))
@@ -58,14 +59,17 @@ class HttpVerticleTest {
       assertTrue(r.getHeader("content-type").startsWith("text/html"));
       return b.toString();
     })).onComplete(ctx.succeeding(page -> ctx.verify(() -> {
-      assertTrue(page.contains("new EventSource(\"/sse?address=public.ticker\")"), page);
+      assertTrue(page.contains("new EventSource(\"/sse?address=public.ticker&access_token=\""), page);
+      assertTrue(page.contains("fetch(\"/dev/token?sub="), page);
       ctx.completeNow();
     })));
   }
 
   @Test
-  void tickerEventsReachAnSseClient(VertxTestContext ctx) {
-    get("/sse?address=public.ticker").onComplete(ctx.succeeding(response -> {
+  void tickerEventsReachAnSseClientWithADevelopmentToken(VertxTestContext ctx) {
+    get("/dev/token?sub=alice").compose(r -> r.body())
+        .compose(token -> get("/sse?address=public.ticker&access_token=" + token))
+        .onComplete(ctx.succeeding(response -> {
       Buffer stream = Buffer.buffer();
       response.handler(chunk -> {
         stream.appendBuffer(chunk);
@@ -82,6 +86,18 @@ class HttpVerticleTest {
         }
       });
     }));
+  }
+
+  @Test
+  void withoutATokenTheTickerIsRefused(VertxTestContext ctx) {
+    get("/sse?address=public.ticker").compose(r -> r.body().map(b -> {
+      assertEquals(401, r.statusCode());
+      assertTrue(r.getHeader("www-authenticate").startsWith("Bearer error=\"invalid_token\""));
+      return b.toJsonObject();
+    })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      assertEquals("unauthorized", body.getJsonObject("error").getString("code"));
+      ctx.completeNow();
+    })));
   }
 
   @Test

@@ -67,9 +67,10 @@ public final class JwtAuthenticator implements Authenticator {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithmOf(pem, text)).setBuffer(text));
     }
     if (settings.jwksFile() != null) {
+      String text = read(settings.jwksFile());
       JsonObject jwks;
       try {
-        jwks = new JsonObject(read(settings.jwksFile()));
+        jwks = new JsonObject(text);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(settings.jwksFile() + ": not a JSON Web Key Set");
       }

@@ -1,7 +1,8 @@
 package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
-import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.auth.JwtSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -93,13 +94,6 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    List<String> patterns = Arrays.stream(raw.get(Setting.ALLOWED_ADDRESSES).split(","))
-        .map(String::trim).filter(p -> !p.isEmpty()).toList();
-    try {
-      new AllowListRules(patterns);
-    } catch (IllegalArgumentException e) {
-      throw problem(Setting.ALLOWED_ADDRESSES, raw, e.getMessage());
-    }
     String host = raw.get(Setting.HTTP_HOST).trim();
     if (host.isEmpty()) {
       throw problem(Setting.HTTP_HOST, raw, "expected a host name or address");
@@ -109,11 +103,37 @@ public final class ConfigLoader {
         integer(raw, Setting.HTTP_PORT, 0, 65535),
         integer(raw, Setting.HTTP_INSTANCES, 1, 1024),
         bridge,
-        patterns,
+        jwt(raw),
+        optionalPath(raw, Setting.RULES),
+        bool(raw, Setting.ACCESS_LOG),
         raw.get(Setting.WEBROOT),
         bool(raw, Setting.TICKER),
         bool(raw, Setting.CLUSTER),
         raw.get(Setting.CLUSTER_CONFIG));
+  }
+
+  private static JwtSettings jwt(Map<Setting, String> raw) {
+    String secret = raw.get(Setting.JWT_SECRET);
+    if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      // The value itself is never echoed: it is a secret.
+      throw new ConfigException(Setting.JWT_SECRET.flag() + " / " + Setting.JWT_SECRET.env() + ": the HS256 secret must be at least 32 bytes");
+    }
+    return new JwtSettings(
+        secret.isEmpty() ? null : secret,
+        list(raw, Setting.JWT_PUBLIC_KEYS).stream().map(Path::of).toList(),
+        optionalPath(raw, Setting.JWT_JWKS),
+        raw.get(Setting.JWT_ISSUER).isBlank() ? null : raw.get(Setting.JWT_ISSUER).trim(),
+        list(raw, Setting.JWT_AUDIENCE),
+        duration(raw, Setting.JWT_LEEWAY));
+  }
+
+  private static List<String> list(Map<Setting, String> raw, Setting setting) {
+    return Arrays.stream(raw.get(setting).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  private static Path optionalPath(Map<Setting, String> raw, Setting setting) {
+    String value = raw.get(setting).trim();
+    return value.isEmpty() ? null : Path.of(value);
   }
 
   private static int integer(Map<Setting, String> raw, Setting setting, int min, int max) {
@@ -176,7 +196,8 @@ public final class ConfigLoader {
   }
 
   private static ConfigException problem(Setting setting, Map<Setting, String> raw, String expected) {
-    return new ConfigException(setting.flag() + " / " + setting.env() + ": " + expected + ", got '" + raw.get(setting) + "'");
+    String got = setting == Setting.JWT_SECRET ? "****" : raw.get(setting);
+    return new ConfigException(setting.flag() + " / " + setting.env() + ": " + expected + ", got '" + got + "'");
   }
 
   /** The settings table printed by {@code --help}. */

@@ -1,26 +1,32 @@
 package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
-import java.util.List;
+import io.herald.bridge.auth.JwtSettings;
+import java.nio.file.Path;
 
 /**
  * A node's effective configuration, parsed and checked.
  *
  * @param bridge limits and timings of the HTTP verticles' bridges (copied on use; do not mutate)
+ * @param jwt token verification; without keys the node runs in development mode
+ * @param rules the address rules file, or {@code null} for the defaults
  */
 public record HeraldConfig(
     String httpHost,
     int httpPort,
     int httpInstances,
     BridgeOptions bridge,
-    List<String> allowedAddresses,
+    JwtSettings jwt,
+    Path rules,
+    boolean accessLog,
     String webroot,
     boolean ticker,
     boolean cluster,
     String clusterConfig) {
 
-  public HeraldConfig {
-    allowedAddresses = List.copyOf(allowedAddresses);
+  /** No verification key is configured: tokens come from {@code /dev/token}, signed with a random secret. */
+  public boolean developmentMode() {
+    return !jwt.hasKeys();
   }
 
   /** The configuration of a node started with no flags and no HERALD_* variables. */
@@ -29,6 +35,6 @@ public record HeraldConfig(
   }
 
   public HeraldConfig withHttpPort(int port) {
-    return new HeraldConfig(httpHost, port, httpInstances, bridge, allowedAddresses, webroot, ticker, cluster, clusterConfig);
+    return new HeraldConfig(httpHost, port, httpInstances, bridge, jwt, rules, accessLog, webroot, ticker, cluster, clusterConfig);
   }
 }

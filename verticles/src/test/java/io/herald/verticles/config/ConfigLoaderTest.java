@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ class ConfigLoaderTest {
     assertEquals(1024 * 1024, config.bridge().getMaxBodySize());
     assertEquals(1024, config.bridge().getQueueSize());
     assertEquals(Duration.ofSeconds(15), config.bridge().getHeartbeatInterval());
-    assertEquals(List.of("public.*", "user.*", "group.*"), config.allowedAddresses());
+    assertTrue(config.developmentMode());
+    assertEquals(null, config.rules());
+    assertTrue(config.accessLog());
     assertTrue(config.ticker());
     assertFalse(config.cluster());
   }
@@ -44,14 +47,19 @@ class ConfigLoaderTest {
   void readsUnitsAndSwitches() {
     HeraldConfig config = load(Map.of("HERALD_MAX_BODY_SIZE", "2MiB"),
         "--heartbeat-interval", "500ms", "--idle-timeout", "2m", "--max-frame-size", "1000",
-        "--cluster", "--ticker", "false", "--allowed-addresses", "public.*, service.echo");
+        "--cluster", "--ticker", "false", "--jwt-audience", "herald, other", "--jwt-issuer", "https://id.example/",
+        "--jwt-public-keys", "a.pem,b.pem", "--rules", "rules.json");
     assertEquals(2 * 1024 * 1024, config.bridge().getMaxBodySize());
     assertEquals(Duration.ofMillis(500), config.bridge().getHeartbeatInterval());
     assertEquals(Duration.ofMinutes(2), config.bridge().getIdleTimeout());
     assertEquals(1000, config.bridge().getMaxFrameSize());
     assertTrue(config.cluster());
     assertFalse(config.ticker());
-    assertEquals(List.of("public.*", "service.echo"), config.allowedAddresses());
+    assertEquals(List.of("herald", "other"), config.jwt().audience());
+    assertEquals("https://id.example/", config.jwt().issuer());
+    assertEquals(List.of(Path.of("a.pem"), Path.of("b.pem")), config.jwt().publicKeys());
+    assertEquals(Path.of("rules.json"), config.rules());
+    assertFalse(config.developmentMode());
   }
 
   @Test
@@ -64,10 +72,21 @@ class ConfigLoaderTest {
     assertMessage("--max-body-size / HERALD_MAX_BODY_SIZE: expected a size", Map.of(), "--max-body-size", "big");
     assertMessage("--queue-size / HERALD_QUEUE_SIZE", Map.of(), "--queue-size", "0");
     assertMessage("--ticker / HERALD_TICKER: expected true or false", Map.of("HERALD_TICKER", "yes"));
-    assertMessage("--allowed-addresses / HERALD_ALLOWED_ADDRESSES", Map.of(), "--allowed-addresses", "bad address.*");
+    assertMessage("--jwt-leeway / HERALD_JWT_LEEWAY", Map.of(), "--jwt-leeway", "soon");
     assertMessage("--http-port needs a value", Map.of(), "--http-port");
     assertMessage("unexpected argument 'serve'", Map.of(), "serve");
     assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
+  }
+
+  @Test
+  void aShortSecretIsRefusedWithoutEchoingIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("HERALD_JWT_SECRET", "hunter2-is-short")));
+    assertTrue(e.getMessage().contains("at least 32 bytes"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    String secret = "s".repeat(32);
+    HeraldConfig config = load(Map.of("HERALD_JWT_SECRET", secret));
+    assertFalse(config.developmentMode());
+    assertFalse(config.toString().contains(secret), "the configuration's text must mask the secret");
   }
 
   @Test

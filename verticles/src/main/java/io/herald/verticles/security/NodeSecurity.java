@@ -1,0 +1,86 @@
+package io.herald.verticles.security;
+
+import io.herald.bridge.address.AddressRules;
+import io.herald.bridge.address.RuleSet;
+import io.herald.bridge.auth.Authenticator;
+import io.herald.bridge.auth.JwtAuthenticator;
+import io.herald.verticles.config.ConfigException;
+import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.config.Setting;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The node's authenticator and address rules, built once at start (key and rules files are read
+ * here, off the event loops) and shared by every HTTP verticle instance: both are immutable.
+ *
+ * @param devSigner in development mode, the provider that signs {@code /dev/token} answers with the
+ *     node's random secret; {@code null} otherwise
+ */
+public record NodeSecurity(Authenticator authenticator, AddressRules rules, JWTAuth devSigner) {
+
+  private static final Logger LOG = System.getLogger(NodeSecurity.class.getName());
+
+  /** @throws ConfigException naming the setting whose file or value cannot be used */
+  public static NodeSecurity load(Vertx vertx, HeraldConfig config) {
+    AddressRules rules = loadRules(config);
+    if (!config.developmentMode()) {
+      try {
+        return new NodeSecurity(JwtAuthenticator.create(vertx, config.jwt()), rules, null);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("JWT keys: " + e.getMessage());
+      }
+    }
+    requireLoopback(config.httpHost());
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Base64.getEncoder().encodeToString(secret))));
+    LOG.log(Level.WARNING, "development mode: no JWT key is configured, so tokens are signed with a random secret made"
+        + " at start and handed out by GET /dev/token. Set " + Setting.JWT_SECRET.env() + ", " + Setting.JWT_PUBLIC_KEYS.env()
+        + " or " + Setting.JWT_JWKS.env() + " for production (docs/SECURITY.md).");
+    return new NodeSecurity(JwtAuthenticator.of(signer), rules, signer);
+  }
+
+  private static AddressRules loadRules(HeraldConfig config) {
+    if (config.rules() == null) {
+      return RuleSet.defaults();
+    }
+    String where = Setting.RULES.flag() + " " + config.rules();
+    try {
+      RuleSet rules = RuleSet.fromJson(new JsonObject(Files.readString(config.rules())));
+      LOG.log(Level.INFO, "address rules: {0} rules from {1}", rules.rules().size(), config.rules());
+      return rules;
+    } catch (IOException e) {
+      throw new ConfigException(where + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw new ConfigException(where + ": not a JSON object");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(where + ": " + e.getMessage());
+    }
+  }
+
+  /** Development mode hands out tokens to anyone who asks, so it must not be reachable from elsewhere. */
+  private static void requireLoopback(String host) {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(host).isLoopbackAddress();
+    } catch (IOException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new ConfigException(Setting.HTTP_HOST.flag() + " / " + Setting.HTTP_HOST.env() + ": development mode (no JWT key"
+          + " configured) binds to loopback only, got '" + host + "'; configure a key to serve other interfaces");
+    }
+  }
+}
