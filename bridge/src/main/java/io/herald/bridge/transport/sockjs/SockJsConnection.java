@@ -3,10 +3,8 @@ package io.herald.bridge.transport.sockjs;
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.transport.CloseReason;
-import io.herald.bridge.transport.FrameSink;
+import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 /** One SockJS session (any SockJS transport) speaking the frame protocol. */
@@ -17,7 +15,9 @@ final class SockJsConnection extends FrameConnection {
   SockJsConnection(BridgeRuntime runtime, Identity identity, SockJSSocket socket) {
     super(runtime, identity);
     this.socket = socket;
-    attach(new SocketSink(socket));
+    // As text: SockJS's raw WebSocket endpoint sends a Buffer as a binary message, and the protocol
+    // is JSON text. The session transports turn a Buffer into a String anyway.
+    attach(new StreamSink(socket, frame -> socket.write(frame.toString()), false));
   }
 
   @Override
@@ -40,29 +40,5 @@ final class SockJsConnection extends FrameConnection {
       socket.write(farewell(reason).toString());
     }
     socket.close(reason.webSocketCode(), reason.code());
-  }
-
-  private record SocketSink(SockJSSocket socket) implements FrameSink {
-    @Override
-    public void write(Buffer frame) {
-      // As text: SockJS's raw WebSocket endpoint sends a Buffer as a binary message, and the
-      // protocol is JSON text. The session transports turn a Buffer into a String anyway.
-      socket.write(frame.toString());
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return socket.writeQueueFull();
-    }
-
-    @Override
-    public void drainHandler(Handler<Void> handler) {
-      socket.drainHandler(handler);
-    }
-
-    @Override
-    public boolean coalesces() {
-      return false;
-    }
   }
 }

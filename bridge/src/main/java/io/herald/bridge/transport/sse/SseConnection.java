@@ -6,8 +6,7 @@ import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.SseFormat;
 import io.herald.bridge.transport.BaseConnection;
 import io.herald.bridge.transport.CloseReason;
-import io.herald.bridge.transport.FrameSink;
-import io.vertx.core.Handler;
+import io.herald.bridge.transport.StreamSink;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,7 +26,7 @@ final class SseConnection extends BaseConnection {
     super(runtime, identity);
     this.request = request;
     this.response = request.response();
-    attach(new ResponseSink(response));
+    attach(new StreamSink(response, response::write, true));
   }
 
   @Override
@@ -92,28 +91,6 @@ final class SseConnection extends BaseConnection {
       base.channelHandlerContext().close();
     } else {
       connection.close();
-    }
-  }
-
-  private record ResponseSink(HttpServerResponse response) implements FrameSink {
-    @Override
-    public void write(Buffer frame) {
-      response.write(frame);
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return response.writeQueueFull();
-    }
-
-    @Override
-    public void drainHandler(Handler<Void> handler) {
-      response.drainHandler(handler);
-    }
-
-    @Override
-    public boolean coalesces() {
-      return true;
     }
   }
 }

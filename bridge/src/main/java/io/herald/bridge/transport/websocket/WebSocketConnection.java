@@ -3,9 +3,8 @@ package io.herald.bridge.transport.websocket;
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.transport.CloseReason;
-import io.herald.bridge.transport.FrameSink;
+import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +19,7 @@ final class WebSocketConnection extends FrameConnection {
   WebSocketConnection(BridgeRuntime runtime, Identity identity, ServerWebSocket socket) {
     super(runtime, identity);
     this.socket = socket;
-    attach(new SocketSink(socket));
+    attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false));
   }
 
   @Override
@@ -53,27 +52,5 @@ final class WebSocketConnection extends FrameConnection {
       socket.writeFrame(TextFrames.of(farewell(reason)));
     }
     socket.close(reason.webSocketCode(), reason.code());
-  }
-
-  private record SocketSink(ServerWebSocket socket) implements FrameSink {
-    @Override
-    public void write(Buffer frame) {
-      socket.writeFrame(TextFrames.of(frame));
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return socket.writeQueueFull();
-    }
-
-    @Override
-    public void drainHandler(Handler<Void> handler) {
-      socket.drainHandler(handler);
-    }
-
-    @Override
-    public boolean coalesces() {
-      return false;
-    }
   }
 }

@@ -1,0 +1,28 @@
+package io.herald.bridge.transport;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+import java.util.function.Consumer;
+
+/**
+ * A {@link FrameSink} over any Vert.x write stream: back-pressure comes from the stream, and
+ * {@code writer} says how a frame goes onto it (a chunk, a WebSocket text frame, a SockJS message).
+ */
+public record StreamSink(WriteStream<?> stream, Consumer<Buffer> writer, boolean coalesces) implements FrameSink {
+
+  @Override
+  public void write(Buffer frame) {
+    writer.accept(frame);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return stream.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Handler<Void> handler) {
+    stream.drainHandler(handler);
+  }
+}
