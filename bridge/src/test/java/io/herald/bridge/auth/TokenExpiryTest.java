@@ -84,7 +84,7 @@ class TokenExpiryTest {
     return sub(sub).groups("team").expiresIn(Duration.ofSeconds(3));
   }
 
-  private static long expiresAtMillis(String token, Tokens tokens) {
+  private static long expiresAtMillis(String token) {
     String payload = token.split("\\.")[1];
     return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(payload))).getLong("exp") * 1000;
   }
@@ -130,7 +130,7 @@ class TokenExpiryTest {
     vertx.eventBus().publish("user.alice", new JsonObject().put("before", "expiry"));
     await(sse.nth("message", 1));
     await(sse.ended());
-    assertTrue(System.currentTimeMillis() >= expiresAtMillis(token, tokens), "ended before the token expired");
+    assertTrue(System.currentTimeMillis() >= expiresAtMillis(token), "ended before the token expired");
     List<SseClient.Event> events = sse.events();
     SseClient.Event last = events.get(events.size() - 1);
     assertEquals("token-expired", last.type(), events::toString);
@@ -142,7 +142,7 @@ class TokenExpiryTest {
     String token = tokens.hs256(shortLived("alice"));
     FrameClient ws = track(await(io.herald.bridge.support.WebSocketFrameClient.raw(vertx, server.port(), "/ws?access_token=" + token)));
     registered(ws, "user.alice");
-    assertExpiredAndClosed(ws, expiresAtMillis(token, tokens));
+    assertExpiredAndClosed(ws, expiresAtMillis(token));
   }
 
   /**
@@ -154,7 +154,7 @@ class TokenExpiryTest {
     String token = tokens.hs256(shortLived("alice"));
     FrameClient sockJs = track(await(FrameClient.sockJsWebSocket(vertx, server.port(), "access_token=" + token)));
     registered(sockJs, "user.alice");
-    assertExpiredAndClosed(sockJs, expiresAtMillis(token, tokens), 3000);
+    assertExpiredAndClosed(sockJs, expiresAtMillis(token), 3000);
   }
 
   @Test
@@ -163,7 +163,7 @@ class TokenExpiryTest {
     FrameClient raw = track(await(io.herald.bridge.support.WebSocketFrameClient.raw(vertx, server.port(),
         "/eventbus/websocket?access_token=" + token)));
     registered(raw, "user.alice");
-    assertExpiredAndClosed(raw, expiresAtMillis(token, tokens));
+    assertExpiredAndClosed(raw, expiresAtMillis(token));
   }
 
   @Test
@@ -171,15 +171,15 @@ class TokenExpiryTest {
     String first = tokens.hs256(shortLived("alice"));
     FrameClient ws = track(await(FrameClient.webSocket(vertx, server.port())));
     await(ws.send(new JsonObject().put("type", "auth").put("token", first).put("id", "a1")));
-    assertEquals(expiresAtMillis(first, tokens), await(ws.next(ack("a1"))).getLong("expiresAt"));
+    assertEquals(expiresAtMillis(first), await(ws.next(ack("a1"))).getLong("expiresAt"));
     registered(ws, "user.alice");
     String fresh = tokens.hs256(sub("alice").groups("team").expiresIn(Duration.ofMinutes(5)));
     await(ws.send(new JsonObject().put("type", "auth").put("token", fresh).put("id", "a2")));
     JsonObject refreshed = await(ws.next(ack("a2")));
     assertEquals("auth", refreshed.getString("op"));
-    assertEquals(expiresAtMillis(fresh, tokens), refreshed.getLong("expiresAt"));
+    assertEquals(expiresAtMillis(fresh), refreshed.getLong("expiresAt"));
 
-    sleepUntil(expiresAtMillis(first, tokens) + 2_500);
+    sleepUntil(expiresAtMillis(first) + 2_500);
     assertFalse(ws.closed().isComplete(), () -> "closed: " + ws.history());
     vertx.eventBus().publish("user.alice", new JsonObject().put("after", "refresh"));
     assertEquals(new JsonObject().put("after", "refresh"), await(ws.next(rec("user.alice"))).getJsonObject("body"));
@@ -197,7 +197,7 @@ class TokenExpiryTest {
     await(xhr.send(register("public.refresh", "r2").put("headers", new JsonObject().put("Authorization", "Bearer " + fresh))));
     await(xhr.next(ack("r2")));
 
-    sleepUntil(expiresAtMillis(first, tokens) + 2_500);
+    sleepUntil(expiresAtMillis(first) + 2_500);
     vertx.eventBus().publish("user.alice", new JsonObject().put("after", "refresh"));
     assertEquals(new JsonObject().put("after", "refresh"), await(xhr.next(rec("user.alice"))).getJsonObject("body"));
     assertFalse(xhr.closed().isComplete(), () -> "closed: " + xhr.history());
@@ -220,7 +220,7 @@ class TokenExpiryTest {
     await(ws.send(io.herald.bridge.support.ProtocolFrames.publish("user.alice", "x", "pub")));
     assertError(await(ws.next(f -> "pub".equals(f.getValue("ref")))), "forbidden", 403);
 
-    assertExpiredAndClosed(ws, expiresAtMillis(alice, tokens));
+    assertExpiredAndClosed(ws, expiresAtMillis(alice));
   }
 
   @Test
