@@ -109,11 +109,23 @@ public final class JwtAuthenticator implements Authenticator {
       verified = Future.failedFuture(e);
     }
     return verified.transform(done -> done.succeeded()
-        ? identityOf(done.result().principal())
+        ? identityOf(claimsOf(done.result()))
         : Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, reason(done.cause()))));
   }
 
+  /**
+   * The verified payload. Not {@code User.principal()}: vertx-auth-jwt moves {@code exp}, {@code iat}
+   * and {@code nbf} out of the principal (into the attributes) and adds the raw token to it as
+   * {@code access_token}, so an identity built from it would never expire and would carry the token.
+   */
+  private static JsonObject claimsOf(User user) {
+    return user.attributes().getJsonObject("accessToken");
+  }
+
   private static Future<Identity> identityOf(JsonObject claims) {
+    if (claims == null) {
+      return Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, "token is invalid"));
+    }
     Object sub = claims.getValue("sub");
     if (!(sub instanceof String subject) || subject.isEmpty()) {
       return Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, "token has no 'sub' claim"));

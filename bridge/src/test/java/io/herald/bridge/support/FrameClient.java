@@ -54,6 +54,11 @@ public abstract class FrameClient {
     return WebSocketFrameClient.sockJs(vertx, port, "/eventbus/" + SockJs.sessionPath() + "/websocket").map(c -> c);
   }
 
+  /** SockJS's websocket transport with a query string on the session URL (an {@code access_token}, say). */
+  public static Future<FrameClient> sockJsWebSocket(Vertx vertx, int port, String query) {
+    return WebSocketFrameClient.sockJs(vertx, port, "/eventbus/" + SockJs.sessionPath() + "/websocket?" + query).map(c -> c);
+  }
+
   /** SockJS's xhr-polling transport over plain HTTP requests. */
   public static Future<FrameClient> sockJsXhrPolling(Vertx vertx, int port) {
     return XhrPollingFrameClient.open(vertx, port).map(c -> c);

@@ -51,12 +51,39 @@ public final class SseClient {
 
   /** Opens a stream; fails with the status and body when the server answers anything but 200. */
   public static Future<SseClient> connect(HttpClient client, int port, String requestUri) {
+    return connect(client, port, requestUri, null);
+  }
+
+  /**
+   * Opens a stream sending {@code Authorization: Bearer <token>} when the token is not null; fails
+   * with a {@link Refused} when the server answers anything but 200.
+   */
+  public static Future<SseClient> connect(HttpClient client, int port, String requestUri, String bearerToken) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", requestUri)
-        .compose(request -> request.putHeader("accept", "text/event-stream").send())
+        .compose(request -> {
+          if (bearerToken != null) {
+            request.putHeader("authorization", "Bearer " + bearerToken);
+          }
+          return request.putHeader("accept", "text/event-stream").send();
+        })
         .compose(response -> response.statusCode() == 200
             ? Future.succeededFuture(new SseClient(response))
-            : response.body().compose(body ->
-                Future.failedFuture("status " + response.statusCode() + ": " + body)));
+            : response.body().compose(body -> Future.failedFuture(
+                new Refused(response.statusCode(), response.getHeader("www-authenticate"), body.toString()))));
+  }
+
+  /** The server refused to open the stream: its status, {@code WWW-Authenticate} header and body. */
+  public static final class Refused extends RuntimeException {
+    public final int status;
+    public final String wwwAuthenticate;
+    public final String body;
+
+    Refused(int status, String wwwAuthenticate, String body) {
+      super("status " + status + ": " + body, null, false, false);
+      this.status = status;
+      this.wwwAuthenticate = wwwAuthenticate;
+      this.body = body;
+    }
   }
 
   public HttpVersion version() {

@@ -34,11 +34,24 @@ final class SockJsConnection extends FrameConnection {
     return false;
   }
 
+  /**
+   * vertx-web's SockJS session drops, on close, every write not yet handed to its transport, and a
+   * write from the bridge's context reaches the transport only on a later turn: closing right after
+   * writing the farewell lost it. The session closes once the farewell went out, or after this long
+   * if the client never takes it (a poll that does not come).
+   */
+  private static final long FAREWELL_GRACE_MS = 1_000;
+
   @Override
   protected void closeTransport(CloseReason reason) {
-    if (reason.tellsClient()) {
-      socket.write(farewell(reason).toString());
+    if (!reason.tellsClient()) {
+      socket.close(reason.webSocketCode(), reason.code());
+      return;
     }
-    socket.close(reason.webSocketCode(), reason.code());
+    long grace = runtime.vertx().setTimer(FAREWELL_GRACE_MS, t -> socket.close(reason.webSocketCode(), reason.code()));
+    socket.write(farewell(reason).toString()).onComplete(written -> {
+      runtime.vertx().cancelTimer(grace);
+      socket.close(reason.webSocketCode(), reason.code());
+    });
   }
 }
