@@ -34,9 +34,11 @@ public final class JwtAuthenticator implements Authenticator {
   private static final int MAX_TOKEN_LENGTH = 8 * 1024;
 
   private final JWTAuth jwt;
+  private final long leewayMillis;
 
-  private JwtAuthenticator(JWTAuth jwt) {
+  private JwtAuthenticator(JWTAuth jwt, long leewayMillis) {
     this.jwt = jwt;
+    this.leewayMillis = leewayMillis;
   }
 
   /**
@@ -86,12 +88,12 @@ public final class JwtAuthenticator implements Authenticator {
         options.addJwk(key);
       }
     }
-    return new JwtAuthenticator(JWTAuth.create(vertx, options));
+    return new JwtAuthenticator(JWTAuth.create(vertx, options), settings.leeway().toMillis());
   }
 
   /** Builds an authenticator around an existing provider (development mode signs with the same one). */
   public static JwtAuthenticator of(JWTAuth jwt) {
-    return new JwtAuthenticator(jwt);
+    return new JwtAuthenticator(jwt, 0);
   }
 
   @Override
@@ -122,7 +124,7 @@ public final class JwtAuthenticator implements Authenticator {
     return user.attributes().getJsonObject("accessToken");
   }
 
-  private static Future<Identity> identityOf(JsonObject claims) {
+  private Future<Identity> identityOf(JsonObject claims) {
     if (claims == null) {
       return Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, "token is invalid"));
     }
@@ -139,7 +141,8 @@ public final class JwtAuthenticator implements Authenticator {
       return Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, e.getMessage()));
     }
     Object exp = claims.getValue("exp");
-    long expiresAt = exp instanceof Number seconds ? seconds.longValue() * 1000 : Long.MAX_VALUE;
+    // The same leeway as at the door, so a live connection ends when its token would be refused.
+    long expiresAt = exp instanceof Number seconds ? seconds.longValue() * 1000 + leewayMillis : Long.MAX_VALUE;
     return Future.succeededFuture(new Identity(subject, groups, roles, expiresAt, claims));
   }
 

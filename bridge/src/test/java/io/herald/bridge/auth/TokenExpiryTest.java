@@ -61,7 +61,8 @@ class TokenExpiryTest {
     this.vertx = vertx;
     this.tokens = Tokens.create(vertx, keys);
     server = await(BridgeServer.start(vertx, new BridgeOptions(), RuleSet.defaults(),
-        JwtAuthenticator.create(vertx, JwtSettings.hmac(Tokens.SECRET))));
+        // No leeway, so a connection ends exactly at exp (the leeway would be added to it).
+        JwtAuthenticator.create(vertx, new JwtSettings(Tokens.SECRET, java.util.List.of(), null, null, java.util.List.of(), java.time.Duration.ZERO))));
   }
 
   @AfterEach
