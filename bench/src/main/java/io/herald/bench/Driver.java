@@ -1,0 +1,360 @@
+package io.herald.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the workloads against Herald and Nchan, servers pinned to core 0 and load generators to core 1,
+ * and writes {@code results.json} and {@code results.md}. Usage:
+ * {@code java -jar herald-bench.jar [--repo DIR] [--reps 3] [--only w1,w2,w4,profile] [--quick]}.
+ */
+public final class Driver {
+
+  static final long GENERATOR_MAX_SECONDS = 1800;
+
+  private final Path repo;
+  private final Path jar;
+  private final Path out;
+  private final int reps;
+  private final boolean quick;
+  private final JsonObject results = new JsonObject();
+
+  private Driver(Path repo, Path out, int reps, boolean quick) {
+    this.repo = repo;
+    this.jar = repo.resolve("bench/target/herald-bench.jar");
+    this.out = out;
+    this.reps = reps;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path repo = Path.of(".").toAbsolutePath().normalize();
+    int reps = 3;
+    boolean quick = false;
+    String only = "w1,w2,w4,profile";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--only" -> only = args[++i];
+        case "--quick" -> quick = true;
+        case "--report" -> {
+          // Rewrites results.md from a results.json (for a run that was cut short).
+          Path json = Path.of(args[++i]);
+          String md = Report.markdown(new JsonObject(Files.readString(json)));
+          Files.writeString(json.resolveSibling("results.md"), md);
+          Files.writeString(json.getParent().getParent().resolve("latest.md"), md);
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path out = repo.resolve("bench/results").resolve(stamp);
+    Files.createDirectories(out.resolve("work"));
+    Driver driver = new Driver(repo, out, reps, quick);
+    driver.results.put("started", stamp).put("reps", reps).put("quick", quick)
+        .put("machine", Procs.run(10, "sh", "-c", "nproc; uname -r; grep -m1 'model name' /proc/cpuinfo").trim())
+        .put("heraldJvm", new JsonArray(Servers.HERALD_JVM)).put("heartbeat", Servers.HEARTBEAT);
+    long t0 = System.nanoTime();
+    try {
+      if (only.contains("w1")) {
+        driver.w1();
+      }
+      if (only.contains("w4")) {
+        driver.w4();
+      }
+      if (only.contains("w2")) {
+        driver.w2();
+      }
+      if (only.contains("profile")) {
+        driver.profile();
+      }
+    } finally {
+      driver.results.put("minutes", (System.nanoTime() - t0) / 6e10);
+      Files.writeString(out.resolve("results.json"), driver.results.encodePrettily());
+      String md = Report.markdown(driver.results);
+      Files.writeString(out.resolve("results.md"), md);
+      Files.writeString(repo.resolve("bench/results/latest.md"), md);
+      System.err.println("results in " + out);
+    }
+    System.exit(0);
+  }
+
+  // ---- W1 fan-out -------------------------------------------------------------------------
+
+  private void w1() throws Exception {
+    JsonArray rows = new JsonArray();
+    results.put("w1", rows);
+    int[] sizes = quick ? new int[] {200} : new int[] {1000, 10_000};
+    String[] kinds = {"herald-sse", "herald-ws", "herald-sockjs", "nchan-sse"};
+    for (int s : sizes) {
+      for (String kind : kinds) {
+        log("W1 S=" + s + " " + kind);
+        JsonObject row = new JsonObject().put("S", s).put("kind", kind);
+        rows.add(row);
+        try {
+          fanout(row, kind, s);
+        } catch (Exception e) {
+          row.put("error", String.valueOf(e));
+          log("  failed: " + e);
+        }
+        save();
+      }
+    }
+  }
+
+  private void fanout(JsonObject row, String kind, int s) throws Exception {
+    Servers.Running server = start(kind, List.of());
+    try (Procs.Generator gen = generator("w1-" + kind + "-" + s)) {
+      connect(gen, server, kind, s, false, 2);
+      double moderate = 20_000.0 / s;
+      double stepSeconds = quick ? 1.5 : 2;
+      warmup(gen, moderate * 3, 1);
+      JsonArray a = new JsonArray();
+      JsonArray b = new JsonArray();
+      double start = moderate * 2;
+      for (int r = 0; r < reps; r++) {
+        a.add(measure(gen, server, moderate, quick ? 2 : 4, 1));
+        JsonObject best = search(gen, server, start, r == 0 ? 2.0 : 1.3, stepSeconds, 1, quick || r > 0 ? 4 : 7);
+        b.add(best);
+        if (best.getDouble("offeredRate", 0.0) > 0) {
+          start = best.getDouble("offeredRate");
+        }
+      }
+      row.put("moderate", Report.medians(a)).put("moderateRuns", a).put("max", Report.medians(b)).put("maxRuns", b);
+    } finally {
+      server.stop();
+    }
+  }
+
+  // ---- W4 many addresses ------------------------------------------------------------------
+
+  private void w4() throws Exception {
+    JsonArray rows = new JsonArray();
+    results.put("w4", rows);
+    int users = quick ? 500 : 10_000;
+    Object[][] cases = {{"herald-sse", 1}, {"herald-sse", 50}, {"nchan-sse", 1}};
+    for (Object[] c : cases) {
+      String kind = (String) c[0];
+      int batch = (Integer) c[1];
+      log("W4 users=" + users + " " + kind + " batch=" + batch);
+      JsonObject row = new JsonObject().put("users", users).put("kind", kind).put("batch", batch);
+      rows.add(row);
+      Servers.Running server = start(kind, List.of());
+      try (Procs.Generator gen = generator("w4-" + kind + "-" + batch)) {
+        connect(gen, server, kind, users, true, 2);
+        warmup(gen, 4000, batch);
+        JsonArray runs = new JsonArray();
+        double start = batch > 1 ? 20_000 : 5_000;
+        for (int r = 0; r < reps; r++) {
+          JsonObject best = search(gen, server, start, r == 0 ? 2.0 : 1.3, quick ? 1.5 : 2, batch, quick || r > 0 ? 4 : 6);
+          runs.add(best);
+          if (best.getDouble("offeredRate", 0.0) > 0) {
+            start = best.getDouble("offeredRate");
+          }
+        }
+        row.put("max", Report.medians(runs)).put("maxRuns", runs);
+      } catch (Exception e) {
+        row.put("error", String.valueOf(e));
+        log("  failed: " + e);
+      } finally {
+        server.stop();
+      }
+      save();
+    }
+  }
+
+  // ---- W2 idle connections ----------------------------------------------------------------
+
+  private void w2() throws Exception {
+    JsonArray rows = new JsonArray();
+    results.put("w2", rows);
+    int first = quick ? 1000 : 10_000;
+    int second = quick ? 1800 : 18_000;
+    long idleMs = quick ? 3000 : 10_000;
+    for (String kind : new String[] {"herald-sse", "herald-ws", "nchan-sse", "nchan-ws"}) {
+      log("W2 " + kind);
+      JsonObject row = new JsonObject().put("kind", kind);
+      rows.add(row);
+      JsonArray runs = new JsonArray();
+      for (int r = 0; r < reps; r++) {
+        Servers.Running server = start(kind, List.of());
+        try (Procs.Generator g1 = generator("w2-" + kind + "-a"); Procs.Generator g2 = generator("w2-" + kind + "-b")) {
+          Thread.sleep(1000);
+          JsonObject run = new JsonObject();
+          long rss0 = Procs.rssKb(server.measuredPid());
+          long heap0 = server.herald() ? liveHeap(server) : 0;
+          run.put("rss0Kb", rss0).put("heap0", heap0);
+          int connected = 0;
+          for (int c : new int[] {first, second}) {
+            int each = (c - connected) / 2;
+            connect(g1, server, kind, each, false, 2);
+            connect(g2, server, kind, each, false, 120);
+            connected = c;
+            Thread.sleep(2000);
+            long rss = Procs.rssKb(server.measuredPid());
+            long c0 = Procs.cpuTicks(server.measuredPid());
+            long gen0 = Procs.cpuTicks(g1.pid()) + Procs.cpuTicks(g2.pid());
+            long w0 = System.nanoTime();
+            Thread.sleep(idleMs);
+            double wall = (System.nanoTime() - w0) / 1e9;
+            double cpu = (Procs.cpuTicks(server.measuredPid()) - c0) / (double) Procs.CLOCK_TICKS / wall * 100;
+            double genCpu = (Procs.cpuTicks(g1.pid()) + Procs.cpuTicks(g2.pid()) - gen0) / (double) Procs.CLOCK_TICKS / wall * 100;
+            long heap = server.herald() ? liveHeap(server) : 0;
+            int ready = g1.send(new JsonObject().put("cmd", "stats")).getInteger("ready")
+                + g2.send(new JsonObject().put("cmd", "stats")).getInteger("ready");
+            run.put("C" + c, new JsonObject().put("ready", ready).put("rssKb", rss)
+                .put("rssPerConnKb", (rss - rss0) / (double) c)
+                .put("heapPerConnKb", server.herald() ? (heap - heap0) / 1024.0 / c : null)
+                .put("idleCpuPct", cpu).put("generatorCpuPct", genCpu));
+          }
+          JsonObject a = run.getJsonObject("C" + first);
+          JsonObject b = run.getJsonObject("C" + second);
+          run.put("marginalRssPerConnKb", (b.getLong("rssKb") - a.getLong("rssKb")) / (double) (second - first));
+          runs.add(run);
+        } catch (Exception e) {
+          row.put("error", String.valueOf(e));
+          log("  failed: " + e);
+        } finally {
+          server.stop();
+        }
+      }
+      row.put("C", new JsonArray().add(first).add(second)).put("runs", runs).put("median", Report.w2Medians(runs, first, second));
+      save();
+    }
+  }
+
+  // ---- JFR profile of Herald at the W1 max rate ---------------------------------------------
+
+  private void profile() throws Exception {
+    int s = quick ? 200 : 1000;
+    double rate = 60;
+    JsonArray w1 = results.getJsonArray("w1");
+    if (w1 != null) {
+      for (Object o : w1) {
+        JsonObject row = (JsonObject) o;
+        if (row.getInteger("S") == s && row.getString("kind").equals("herald-sse") && row.getJsonObject("max") != null) {
+          rate = row.getJsonObject("max").getDouble("offeredRate", rate);
+        }
+      }
+    }
+    log("profile: Herald SSE S=" + s + " at " + rate + " events/s with JFR");
+    Path jfr = out.resolve("work/herald-w1.jfr");
+    Servers.Running server = start("herald-sse", List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"));
+    JsonObject step;
+    try (Procs.Generator gen = generator("profile")) {
+      connect(gen, server, "herald-sse", s, false, 2);
+      warmup(gen, rate / 2, 1);
+      step = measure(gen, server, rate, quick ? 3 : 10, 1);
+    } finally {
+      server.stop();
+    }
+    String summary = "Herald SSE, " + s + " subscribers, " + rate + " events/s (" + step.getDouble("deliveredPerSec").intValue()
+        + " deliveries/s), " + (quick ? 3 : 10) + " s\n" + Profile.summarise(jfr, 25);
+    Files.writeString(out.resolve("profile-w1-herald-sse.txt"), summary);
+    results.put("profile", new JsonObject().put("file", "profile-w1-herald-sse.txt").put("step", step));
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private Servers.Running start(String kind, List<String> jvm) throws Exception {
+    Path work = out.resolve("work");
+    return kind.startsWith("herald") ? Servers.herald(repo, work, jvm) : Servers.nchan(work);
+  }
+
+  private Procs.Generator generator(String name) throws Exception {
+    return new Procs.Generator(jar, out.resolve("work/generator-" + name + ".log"), GENERATOR_MAX_SECONDS);
+  }
+
+  private void connect(Procs.Generator gen, Servers.Running server, String kind, int n, boolean perUser, int sourceBase) throws Exception {
+    JsonObject answer = gen.send(new JsonObject().put("cmd", "connect").put("kind", kind).put("port", server.port())
+        .put("n", n).put("perUser", perUser).put("sourceBase", sourceBase).put("secret", Servers.SECRET));
+    log("  connected " + answer.encode());
+    if (answer.getInteger("ready") < answer.getInteger("subscribers")) {
+      throw new IllegalStateException("only " + answer.getInteger("ready") + " of " + answer.getInteger("subscribers") + " subscribed");
+    }
+  }
+
+  /** JIT-warms the generator and the server; the numbers are thrown away. */
+  private void warmup(Procs.Generator gen, double rate, int batch) throws Exception {
+    for (int i = 0; i < (quick ? 1 : 3); i++) {
+      gen.send(publish(rate, quick ? 1.5 : 3, batch));
+    }
+  }
+
+  private static JsonObject publish(double rate, double seconds, int batch) {
+    return new JsonObject().put("cmd", "publish").put("rate", rate).put("seconds", seconds).put("batch", batch).put("drainMs", 3000);
+  }
+
+  /** One publish step with the server's and the generator's CPU over it. */
+  private JsonObject measure(Procs.Generator gen, Servers.Running server, double rate, double seconds, int batch) throws Exception {
+    long s0 = Procs.cpuTicks(server.measuredPid());
+    long g0 = Procs.cpuTicks(gen.pid());
+    long w0 = System.nanoTime();
+    JsonObject r = gen.send(publish(rate, seconds, batch));
+    double wall = (System.nanoTime() - w0) / 1e9;
+    r.put("serverCpuPct", (Procs.cpuTicks(server.measuredPid()) - s0) / (double) Procs.CLOCK_TICKS / wall * 100);
+    r.put("generatorCpuPct", (Procs.cpuTicks(gen.pid()) - g0) / (double) Procs.CLOCK_TICKS / wall * 100);
+    r.put("serverRssKb", Procs.rssKb(server.measuredPid()));
+    r.put("sustained", sustained(r, seconds));
+    return r;
+  }
+
+  /** Every subscriber got every event, nobody was cut off, and delivery kept pace with the offer. */
+  static boolean sustained(JsonObject r, double seconds) {
+    return r.getLong("lost") == 0 && r.getLong("outOfOrder") == 0 && r.getLong("disconnects") == 0
+        && r.getLong("publishErrors") == 0 && r.getDouble("achievedRate") >= 0.95 * r.getDouble("offeredRate")
+        && r.getDouble("deliveredPerSec") >= 0.9 * r.getLong("expected") / seconds;
+  }
+
+  /** Highest sustained publish rate: ramp by {@code factor} until a step fails, then bisect. */
+  private JsonObject search(Procs.Generator gen, Servers.Running server, double start, double factor, double seconds,
+      int batch, int maxSteps) throws Exception {
+    double lo = 0;
+    double hi = Double.MAX_VALUE;
+    double rate = start;
+    JsonObject best = new JsonObject().put("offeredRate", 0.0);
+    for (int step = 0; step < maxSteps && hi / Math.max(lo, 1e-9) > 1.1; step++) {
+      JsonObject r = measure(gen, server, rate, seconds, batch);
+      boolean ok = r.getBoolean("sustained");
+      log(String.format("    %.1f ev/s -> %s delivered %.0f/s lost %d p99 %.1f ms cpu %.0f%% gen %.0f%%", rate, ok ? "ok " : "FAIL",
+          r.getDouble("deliveredPerSec"), r.getLong("lost"), r.getDouble("p99ms"), r.getDouble("serverCpuPct"), r.getDouble("generatorCpuPct")));
+      if (ok) {
+        lo = rate;
+        best = r;
+        rate = hi == Double.MAX_VALUE ? rate * factor : (lo + hi) / 2;
+      } else {
+        hi = rate;
+        rate = lo == 0 ? rate / 2 : (lo + hi) / 2;
+        Thread.sleep(1500);
+      }
+    }
+    return best;
+  }
+
+  private long liveHeap(Servers.Running server) throws Exception {
+    String histogram = Procs.run(120, "jcmd", Long.toString(server.process().pid()), "GC.class_histogram");
+    for (String line : histogram.split("\n")) {
+      if (line.startsWith("Total")) {
+        String[] f = line.trim().split("\\s+");
+        return Long.parseLong(f[2]);
+      }
+    }
+    return 0;
+  }
+
+  private void save() throws Exception {
+    Files.writeString(out.resolve("results.json"), results.encodePrettily());
+  }
+
+  private static void log(String s) {
+    System.err.println(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + s);
+  }
+}

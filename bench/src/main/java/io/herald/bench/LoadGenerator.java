@@ -1,0 +1,245 @@
+package io.herald.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load generator: subscribers and a publisher in one process (so the send timestamps and the
+ * receive clock are the same {@code System.nanoTime()}), on one event loop, driven by JSON commands.
+ *
+ * <p>As a process it reads one command per line on stdin and answers each with one line
+ * {@code @@ <json>} on stdout:
+ * <ul>
+ *   <li>{@code {"cmd":"connect","kind":"herald-sse","port":8080,"n":1000,"perUser":false,"sourceBase":2,"secret":"…"}}
+ *       opens {@code n} more subscribers and answers once they are subscribed (or the timeout passed);</li>
+ *   <li>{@code {"cmd":"publish","rate":100,"seconds":3,"batch":1,"drainMs":2000}} publishes {@code rate}
+ *       events per second and answers with delivered, lost, out-of-order, disconnects and latency;</li>
+ *   <li>{@code {"cmd":"stats"}}, {@code {"cmd":"close"}}, {@code {"cmd":"quit"}}.</li>
+ * </ul>
+ * The process exits by itself after {@code --max-seconds} (default 3600) or when stdin closes.
+ */
+public final class LoadGenerator {
+
+  private final Vertx vertx;
+  private final Stats stats = new Stats();
+  private Subscribers subscribers;
+  private Publisher publisher;
+  private Tokens tokens;
+  private String host = "127.0.0.1";
+  private int port;
+
+  public LoadGenerator(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Handles one command; call on the generator's event loop. */
+  public Future<JsonObject> handle(JsonObject cmd) {
+    try {
+      return switch (cmd.getString("cmd")) {
+        case "connect" -> connect(cmd);
+        case "publish" -> publish(cmd);
+        case "stats" -> Future.succeededFuture(statsJson());
+        case "close" -> {
+          close();
+          yield Future.succeededFuture(new JsonObject().put("closed", true));
+        }
+        default -> Future.failedFuture("unknown command " + cmd.getString("cmd"));
+      };
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  public void close() {
+    if (subscribers != null) {
+      subscribers.close();
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+  }
+
+  private Future<JsonObject> connect(JsonObject cmd) {
+    long start = System.nanoTime();
+    if (subscribers == null) {
+      Kind kind = Kind.of(cmd.getString("kind"));
+      host = cmd.getString("host", host);
+      port = cmd.getInteger("port");
+      if (kind.herald) {
+        tokens = new Tokens(vertx, cmd.getString("secret"));
+      }
+      AddressBook book = cmd.getBoolean("perUser", false)
+          ? AddressBook.perUser(kind.herald, cmd.getInteger("n"))
+          : AddressBook.single(kind.herald, cmd.getString("name", "bench"));
+      subscribers = new Subscribers(vertx, kind, book, host, port, cmd.getInteger("sourceBase", 2), tokens, stats);
+    }
+    long timeoutMs = cmd.getLong("readyTimeoutMs", 120_000L);
+    return subscribers.add(cmd.getInteger("n"))
+        .compose(v -> waitReady(timeoutMs))
+        .map(v -> statsJson().put("ms", (System.nanoTime() - start) / 1_000_000));
+  }
+
+  private Future<Void> waitReady(long timeoutMs) {
+    Promise<Void> promise = Promise.promise();
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    vertx.setPeriodic(20, t -> {
+      if (subscribers.ready >= subscribers.subs.size() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(t);
+        promise.complete();
+      }
+    });
+    return promise.future();
+  }
+
+  private JsonObject statsJson() {
+    JsonObject json = new JsonObject().put("delivered", stats.delivered).put("disconnects", stats.disconnects);
+    if (subscribers != null) {
+      json.put("subscribers", subscribers.subs.size()).put("ready", subscribers.ready)
+          .put("connectFailures", subscribers.connectFailures);
+    }
+    return json;
+  }
+
+  private Future<JsonObject> publish(JsonObject cmd) {
+    if (subscribers == null) {
+      return Future.failedFuture("connect first");
+    }
+    if (publisher == null) {
+      publisher = new Publisher(vertx, subscribers.kind.herald, subscribers.book, host, port,
+          tokens == null ? null : tokens.publisher());
+    }
+    double rate = cmd.getDouble("rate");
+    double seconds = cmd.getDouble("seconds");
+    int batch = cmd.getInteger("batch", 1);
+    long drainMs = cmd.getLong("drainMs", 2000L);
+    AddressBook book = subscribers.book;
+    return waitReady(10_000).compose(v -> {
+      long[] startSeq = book.nextSeq.clone();
+      for (Subscribers.Sub sub : subscribers.subs) {
+        sub.received = 0;
+        sub.gaps = 0;
+        sub.outOfOrder = 0;
+      }
+      long disconnects0 = stats.disconnects;
+      int readyAtStart = subscribers.ready;
+      stats.latency.reset();
+      stats.lastEventNanos = 0;
+      stats.recording = true;
+      return publisher.run(rate, seconds, batch)
+          .compose(run -> drain(drainMs).map(run))
+          .map(run -> {
+            stats.recording = false;
+            return result(run, startSeq, disconnects0, readyAtStart, rate, seconds, batch);
+          });
+    });
+  }
+
+  private Future<Void> drain(long drainMs) {
+    Promise<Void> promise = Promise.promise();
+    long deadline = System.nanoTime() + drainMs * 1_000_000;
+    vertx.setPeriodic(10, t -> {
+      if (caughtUp() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(t);
+        promise.complete();
+      }
+    });
+    return promise.future();
+  }
+
+  private boolean caughtUp() {
+    long[] seq = subscribers.book.nextSeq;
+    for (Subscribers.Sub sub : subscribers.subs) {
+      if (sub.next >= 0 && sub.next < seq[sub.address]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private JsonObject result(Publisher.Run run, long[] startSeq, long disconnects0, int readyAtStart, double rate, double seconds, int batch) {
+    long[] seq = subscribers.book.nextSeq;
+    long expected = 0;
+    long delivered = 0;
+    long lost = 0;
+    long outOfOrder = 0;
+    for (Subscribers.Sub sub : subscribers.subs) {
+      long due = seq[sub.address] - startSeq[sub.address];
+      expected += due;
+      delivered += sub.received;
+      outOfOrder += sub.outOfOrder;
+      long missing = sub.next < 0 ? due : sub.gaps + Math.max(0, seq[sub.address] - sub.next);
+      lost += Math.min(due, missing);
+      if (sub.next >= 0) {
+        sub.next = Math.max(sub.next, seq[sub.address]);
+      }
+    }
+    long end = Math.max(stats.lastEventNanos, run.lastSendNanos);
+    double span = Math.max(1, end - run.startNanos) / 1e9;
+    double sendSpan = Math.max(1, run.lastSendNanos - run.startNanos) / 1e9;
+    var h = stats.latency;
+    return new JsonObject()
+        .put("offeredRate", rate).put("batch", batch)
+        .put("achievedRate", run.events / Math.max(sendSpan, seconds))
+        .put("events", run.events).put("requests", run.requests).put("publishErrors", run.errors)
+        .put("firstError", run.firstError)
+        .put("subscribers", subscribers.subs.size()).put("readyAtStart", readyAtStart)
+        .put("expected", expected).put("delivered", delivered).put("lost", lost).put("outOfOrder", outOfOrder)
+        .put("disconnects", stats.disconnects - disconnects0)
+        .put("deliveredPerSec", delivered / span)
+        .put("spanMs", span * 1000)
+        .put("latencyCount", h.getTotalCount())
+        .put("p50ms", h.getValueAtPercentile(50) / 1000.0)
+        .put("p99ms", h.getValueAtPercentile(99) / 1000.0)
+        .put("maxMs", h.getMaxValue() / 1000.0);
+  }
+
+  public static void main(String[] args) throws Exception {
+    long maxSeconds = 3600;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (args[i].equals("--max-seconds")) {
+        maxSeconds = Long.parseLong(args[i + 1]);
+      }
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+    Context context = vertx.getOrCreateContext();
+    LoadGenerator generator = new LoadGenerator(vertx);
+    Thread watchdog = new Thread(() -> {
+      System.err.println("load generator: time limit reached, exiting");
+      Runtime.getRuntime().halt(3);
+    });
+    vertx.setTimer(maxSeconds * 1000, t -> watchdog.start());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonObject cmd = new JsonObject(line);
+      if ("quit".equals(cmd.getString("cmd"))) {
+        break;
+      }
+      CompletableFuture<JsonObject> answer = new CompletableFuture<>();
+      context.runOnContext(v -> generator.handle(cmd).onComplete(ar -> {
+        if (ar.succeeded()) {
+          answer.complete(ar.result());
+        } else {
+          answer.complete(new JsonObject().put("error", String.valueOf(ar.cause())));
+        }
+      }));
+      System.out.println("@@ " + answer.get(30, TimeUnit.MINUTES).encode());
+      System.out.flush();
+    }
+    context.runOnContext(v -> generator.close());
+    vertx.close().await();
+    System.exit(0);
+  }
+}

@@ -1,0 +1,123 @@
+package io.herald.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The servers under test, each started pinned to core 0. */
+final class Servers {
+
+  static final String SECRET = "herald-bench-secret-0123456789abcdef";
+  static final int HERALD_PORT = 18080;
+  static final int NCHAN_PORT = 18090;
+  static final String HEARTBEAT = "5s";
+  /** JVM flags Herald runs with (one core: the serial collector; a heap with room for 18 000 connections). */
+  static final List<String> HERALD_JVM = List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx4g", "-XX:+ExitOnOutOfMemoryError");
+  static final String NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so";
+
+  private Servers() {
+  }
+
+  /** A running server: the process to stop and the one whose CPU and memory are measured. */
+  record Running(String name, Process process, long measuredPid, int port, boolean herald) {
+    void stop() throws InterruptedException {
+      Procs.stop(process);
+    }
+  }
+
+  static Running herald(Path repo, Path work, List<String> extraJvm) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", "0", "java"));
+    cmd.addAll(HERALD_JVM);
+    cmd.addAll(extraJvm);
+    cmd.addAll(List.of("-jar", repo.resolve("verticles/target/herald.jar").toString(),
+        "--http-port", Integer.toString(HERALD_PORT), "--ticker", "false", "--access-log", "false",
+        "--heartbeat-interval", HEARTBEAT));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("herald.log").toFile()));
+    pb.environment().put("HERALD_JWT_SECRET", SECRET);
+    Process p = pb.start();
+    Procs.waitForPort(HERALD_PORT, 30_000);
+    return new Running("herald", p, p.pid(), HERALD_PORT, true);
+  }
+
+  static Running nchan(Path work) throws Exception {
+    ensureNchan();
+    Path dir = work.resolve("nginx");
+    Files.createDirectories(dir.resolve("tmp"));
+    Files.writeString(dir.resolve("nginx.conf"), nchanConfig(dir));
+    Process p = new ProcessBuilder("taskset", "-c", "0", "nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("nginx.log").toFile()))
+        .start();
+    Procs.waitForPort(NCHAN_PORT, 30_000);
+    long worker = -1;
+    for (int i = 0; i < 50 && worker < 0; i++) {
+      List<Long> kids = Procs.children(p.pid());
+      if (!kids.isEmpty()) {
+        worker = kids.get(0);
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    if (worker < 0) {
+      throw new IllegalStateException("nginx started no worker");
+    }
+    return new Running("nchan", p, worker, NCHAN_PORT, false);
+  }
+
+  /** One worker; SSE and WebSocket subscribers at /sub?id=, HTTP publisher at /pub?id=; no stored history to speak of. */
+  static String nchanConfig(Path dir) {
+    String t = dir.resolve("tmp").toString();
+    return """
+        load_module %s;
+        worker_processes 1;
+        worker_rlimit_nofile 20000;
+        daemon off;
+        master_process on;
+        user root;
+        pid %s/nginx.pid;
+        error_log %s/error.log warn;
+        events { worker_connections 20000; multi_accept on; }
+        http {
+          access_log off;
+          client_body_temp_path %s/body; proxy_temp_path %s/proxy; fastcgi_temp_path %s/fcgi;
+          uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;
+          keepalive_requests 10000000;
+          keepalive_timeout 600s;
+          nchan_shared_memory_size 128M;
+          server {
+            listen 127.0.0.1:%d backlog=4096;
+            location = /sub {
+              nchan_subscriber websocket eventsource;
+              nchan_channel_id $arg_id;
+              nchan_subscriber_first_message newest;
+              nchan_eventsource_ping_interval %s;
+              nchan_websocket_ping_interval %s;
+              nchan_subscriber_timeout 0;
+            }
+            location = /pub {
+              nchan_publisher http;
+              nchan_channel_id $arg_id;
+              nchan_message_buffer_length 16;
+              nchan_message_timeout 30s;
+            }
+          }
+        }
+        """.formatted(NCHAN_MODULE, dir, dir, t, t, t, t, t, NCHAN_PORT, HEARTBEAT, HEARTBEAT);
+  }
+
+  /** Installs nginx and Nchan from Debian's packages when the module is missing (the driver runs as root). */
+  static void ensureNchan() throws IOException, InterruptedException {
+    if (Files.exists(Path.of(NCHAN_MODULE)) && Files.exists(Path.of("/usr/sbin/nginx"))) {
+      return;
+    }
+    System.err.println("installing nginx-light and libnginx-mod-nchan");
+    System.err.println(Procs.run(600, "apt-get", "update"));
+    System.err.println(Procs.run(900, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
+        "nginx-light", "libnginx-mod-nchan"));
+    if (!Files.exists(Path.of(NCHAN_MODULE))) {
+      throw new IllegalStateException("Nchan is still missing after apt-get install");
+    }
+  }
+}

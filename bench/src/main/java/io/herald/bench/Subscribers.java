@@ -1,0 +1,246 @@
+package io.herald.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Many subscriber connections of one kind, all on the generator's single event loop. Connections
+ * are spread over loopback source addresses ({@value #PER_SOURCE} each, from 127.0.0.<sourceBase>)
+ * so that tens of thousands of them fit in the ephemeral port range, and opened at most
+ * {@value #CONNECTING} at a time so the server's accept backlog never overflows. A connection the
+ * server closes is reopened (and counted as a disconnect); its sequence tracking restarts.
+ */
+final class Subscribers {
+
+  static final int PER_SOURCE = 5000;
+  static final int CONNECTING = 200;
+
+  final Kind kind;
+  final AddressBook book;
+  final List<Sub> subs = new ArrayList<>();
+  final Stats stats;
+  private final Vertx vertx;
+  private final String host;
+  private final int port;
+  private final int sourceBase;
+  private final Tokens tokens;
+  private final Map<Integer, HttpClient> httpClients = new HashMap<>();
+  private final Map<Integer, WebSocketClient> wsClients = new HashMap<>();
+  private String sharedToken;
+  private boolean closing;
+  int ready;
+  long connectFailures;
+
+  Subscribers(Vertx vertx, Kind kind, AddressBook book, String host, int port, int sourceBase, Tokens tokens, Stats stats) {
+    this.vertx = vertx;
+    this.kind = kind;
+    this.book = book;
+    this.host = host;
+    this.port = port;
+    this.sourceBase = sourceBase;
+    this.tokens = tokens;
+    this.stats = stats;
+  }
+
+  /** Opens {@code n} more subscribers; completes once each has been tried (see {@link #ready}). */
+  Future<Void> add(int n) {
+    int from = subs.size();
+    for (int i = 0; i < n; i++) {
+      int index = from + i;
+      int address = book.size() == 1 ? 0 : index % book.size();
+      subs.add(new Sub(index, address));
+    }
+    Promise<Void> done = Promise.promise();
+    int[] cursor = {from};
+    int[] inFlight = {0};
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (inFlight[0] < CONNECTING && cursor[0] < subs.size()) {
+        Sub sub = subs.get(cursor[0]++);
+        inFlight[0]++;
+        open(sub).onComplete(ar -> {
+          if (ar.failed()) {
+            connectFailures++;
+          }
+          inFlight[0]--;
+          pump[0].run();
+        });
+      }
+      if (inFlight[0] == 0 && cursor[0] == subs.size()) {
+        done.tryComplete();
+      }
+    };
+    pump[0].run();
+    return done.future();
+  }
+
+  /** Closes every connection without reopening. */
+  void close() {
+    closing = true;
+    httpClients.values().forEach(HttpClient::close);
+    wsClients.values().forEach(WebSocketClient::close);
+  }
+
+  private Future<Void> open(Sub sub) {
+    sub.scanner.reset();
+    sub.next = -1;
+    String address = book.names[sub.address];
+    String token = kind.herald ? token(sub) : null;
+    int source = sub.index / PER_SOURCE;
+    if (kind.sse()) {
+      String uri = kind.herald ? "/sse?address=" + address : "/sub?id=" + address;
+      RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(uri)
+          .putHeader("Accept", "text/event-stream");
+      if (token != null) {
+        request.putHeader("Authorization", "Bearer " + token);
+      }
+      return httpClient(source).request(request).compose(req -> req.send()).compose(resp -> {
+        if (resp.statusCode() != 200) {
+          return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + ": " + b));
+        }
+        resp.handler(buf -> received(sub, buf));
+        resp.endHandler(v -> lost(sub));
+        resp.exceptionHandler(e -> lost(sub));
+        connected(sub);
+        return Future.succeededFuture();
+      });
+    }
+    String uri = switch (kind) {
+      case HERALD_WS -> "/ws?access_token=" + token;
+      case HERALD_SOCKJS -> "/eventbus/websocket?access_token=" + token;
+      default -> "/sub?id=" + address;
+    };
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
+    return wsClient(source).connect(options).map(ws -> {
+      ws.handler(buf -> received(sub, buf));
+      ws.closeHandler(v -> lost(sub));
+      ws.exceptionHandler(e -> { });
+      if (kind.herald) {
+        ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + address + "\",\"id\":1}");
+      }
+      sub.socket = ws;
+      connected(sub);
+      return null;
+    });
+  }
+
+  private String token(Sub sub) {
+    if (book.size() > 1) {
+      return tokens.subscriber(AddressBook.user(sub.address));
+    }
+    if (sharedToken == null) {
+      sharedToken = tokens.subscriber("bench");
+    }
+    return sharedToken;
+  }
+
+  private void connected(Sub sub) {
+    sub.open = true;
+    if (sub.scanner.ready()) {
+      sub.ready();
+    }
+  }
+
+  private void received(Sub sub, Buffer buf) {
+    sub.scanner.scan(buf, sub);
+  }
+
+  private void lost(Sub sub) {
+    if (!sub.open) {
+      return;
+    }
+    sub.open = false;
+    if (sub.isReady) {
+      sub.isReady = false;
+      ready--;
+    }
+    if (closing) {
+      return;
+    }
+    stats.disconnects++;
+    vertx.setTimer(200, t -> {
+      if (!closing) {
+        open(sub).onFailure(e -> connectFailures++);
+      }
+    });
+  }
+
+  private HttpClient httpClient(int source) {
+    return httpClients.computeIfAbsent(source, s -> vertx.createHttpClient(
+        new HttpClientOptions().setLocalAddress(sourceAddress(s)).setKeepAlive(true).setIdleTimeout(0)
+            .setConnectTimeout(20_000),
+        new PoolOptions().setHttp1MaxSize(PER_SOURCE + 16).setMaxWaitQueueSize(-1)));
+  }
+
+  private WebSocketClient wsClient(int source) {
+    return wsClients.computeIfAbsent(source, s -> vertx.createWebSocketClient(
+        new WebSocketClientOptions().setLocalAddress(sourceAddress(s)).setMaxConnections(PER_SOURCE + 16)
+            .setConnectTimeout(20_000).setIdleTimeout(0)));
+  }
+
+  private String sourceAddress(int source) {
+    int last = sourceBase + source;
+    if (last > 254) {
+      throw new IllegalStateException("out of loopback source addresses");
+    }
+    return "127.0.0." + last;
+  }
+
+  /** One subscriber: its sequence tracking and counters. */
+  final class Sub implements EventScanner.Sink {
+    final int index;
+    final int address;
+    final EventScanner scanner = new EventScanner(kind.readyMarker());
+    WebSocket socket;
+    boolean open;
+    boolean isReady;
+    long next = -1;
+    long received;
+    long gaps;
+    long outOfOrder;
+
+    Sub(int index, int address) {
+      this.index = index;
+      this.address = address;
+    }
+
+    @Override
+    public void ready() {
+      if (open && !isReady) {
+        isReady = true;
+        ready++;
+        // Nothing published before the subscription counts for this subscriber.
+        next = book.nextSeq[address];
+      }
+    }
+
+    @Override
+    public void event(long seq, long sentNanos) {
+      stats.event(System.nanoTime() - sentNanos);
+      received++;
+      if (next < 0 || seq == next) {
+        next = seq + 1;
+      } else if (seq > next) {
+        gaps += seq - next;
+        next = seq + 1;
+      } else {
+        outOfOrder++;
+      }
+    }
+  }
+}
