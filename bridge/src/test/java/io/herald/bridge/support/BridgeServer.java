@@ -55,6 +55,8 @@ public final class BridgeServer extends VerticleBase {
     bridge = HeraldBridge.create(vertx, options, rules, authenticator);
     Router router = Router.router(vertx);
     bridge.mount(router);
+    // 400: the router's own, for a path it cannot decode (a bad percent escape).
+    router.errorHandler(400, HttpErrors::onBadRequest);
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
