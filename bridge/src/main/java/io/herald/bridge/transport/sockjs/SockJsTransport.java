@@ -49,6 +49,8 @@ public final class SockJsTransport {
           rc.next();
         })
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
+    // Malformed SockJS requests get Herald's JSON errors here; SockJS would answer some with a 500.
+    router.route(PATH + "/*").handler(new SockJsGuard(runtime.vertx()));
     router.route(PATH + "/*").subRouter(sockJs);
   }
 

@@ -6,6 +6,7 @@ import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.WebSocketHandshake;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocket;
@@ -24,8 +25,9 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    if (!"websocket".equalsIgnoreCase(rc.request().getHeader("upgrade"))) {
-      HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "expected a WebSocket upgrade request");
+    String handshakeProblem = WebSocketHandshake.problem(rc.request());
+    if (handshakeProblem != null) {
+      HttpErrors.send(rc, ErrorCode.BAD_REQUEST, handshakeProblem);
       return;
     }
     // A bad token is refused with a 401 before any socket exists; no token means anonymous until
