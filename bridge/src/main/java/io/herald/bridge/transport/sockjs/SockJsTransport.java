@@ -60,6 +60,7 @@ public final class SockJsTransport {
     socket.handler(message -> connection.onText(message.toString()));
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    socket.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
+    // Over SockJS's WebSocket transports, a frame over the size limit is reported here too.
+    socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
   }
 }

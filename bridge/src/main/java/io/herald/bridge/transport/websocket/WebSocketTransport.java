@@ -7,7 +7,6 @@ import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.WebSocketHandshake;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -45,18 +44,7 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     socket.binaryMessageHandler(b -> connection.onBinary());
     socket.pongHandler(p -> connection.heard());
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    socket.exceptionHandler(e -> connection.close(tooLarge(e) ? CloseReason.TOO_LARGE : CloseReason.TRANSPORT_ERROR));
+    socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
     connection.sendWelcome();
-  }
-
-  /**
-   * Vert.x reports a frame or message over the server's limits as an exception (a corrupt frame
-   * from the decoder, or an overflow from its message aggregator) and leaves the close to us.
-   */
-  private static boolean tooLarge(Throwable e) {
-    if (e instanceof CorruptedWebSocketFrameException corrupt) {
-      return corrupt.closeStatus().code() == CloseReason.TOO_LARGE.webSocketCode();
-    }
-    return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("overflow max message size");
   }
 }
