@@ -61,9 +61,15 @@ final class WebSocketConnection extends FrameConnection {
       socket.writeFrame(TextFrames.of(frame));
     }
 
+    /**
+     * Vert.x throws from {@code writeQueueFull()} once the socket is closed, which it is from the
+     * client's close frame on, before the close handler has closed this connection. Thrown while an
+     * event is handed out, it would cost every later subscriber that event; a closed socket is
+     * simply not full (writes to it fail quietly) until the close handler runs.
+     */
     @Override
     public boolean writeQueueFull() {
-      return socket.writeQueueFull();
+      return !socket.isClosed() && socket.writeQueueFull();
     }
 
     @Override

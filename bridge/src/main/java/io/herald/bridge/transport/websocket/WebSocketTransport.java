@@ -39,6 +39,10 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
   }
 
   private void accept(ServerWebSocket socket, Identity identity) {
+    if (socket.isClosed()) {
+      // The client hung up during the handshake: Vert.x refuses handlers on a closed socket.
+      return;
+    }
     WebSocketConnection connection = new WebSocketConnection(runtime, identity, socket);
     socket.textMessageHandler(connection::onText);
     socket.binaryMessageHandler(b -> connection.onBinary());
