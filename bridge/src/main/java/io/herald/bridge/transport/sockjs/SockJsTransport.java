@@ -5,6 +5,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.QueryCheck;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -38,6 +39,7 @@ public final class SockJsTransport {
     Router sockJs = SockJSHandler.create(runtime.vertx(), options).socketHandler(this::accept);
     // xhr_send and jsonp_send bodies: bounded before SockJS reads them.
     router.post(PATH + "/*")
+        .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
         .failureHandler(HttpErrors::onFailure);
     // Every SockJS request with a token (access_token in the SockJS URL, or a header from a
