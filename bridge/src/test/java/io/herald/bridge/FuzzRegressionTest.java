@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The inputs {@link FuzzTest} found that broke the bridge, kept as fixed cases: each is checked like
  * a fuzz input (no 5xx, a JSON error on every 4xx) and for the exact answer it must get.
  */
+@Tag("fuzz")
 @ExtendWith(VertxExtension.class)
 class FuzzRegressionTest {
 

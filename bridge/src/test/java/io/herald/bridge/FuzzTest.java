@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -58,7 +59,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The inputs come from one seeded {@link Random}: {@code -Dherald.fuzz.seed=<n>} replays a run
  * ({@code random} for a fresh seed), {@code -Dherald.fuzz.inputs} and {@code -Dherald.fuzz.millis}
  * bound it, and {@code -Dherald.fuzz.only=ws,sse} restricts it to some kinds of input.
+ *
+ * <p>Tagged {@code fuzz}: Maven runs it in a JVM of its own (the {@code fuzz} surefire execution).
  */
+@Tag("fuzz")
 @ExtendWith(VertxExtension.class)
 class FuzzTest {
 
