@@ -8,6 +8,7 @@ import io.herald.bridge.publish.PublishApi;
 import io.herald.bridge.publish.Publisher;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.ConnectionRegistry;
+import io.herald.bridge.transport.QueryCheck;
 import io.herald.bridge.transport.sockjs.SockJsTransport;
 import io.herald.bridge.transport.sse.SseTransport;
 import io.herald.bridge.transport.websocket.WebSocketTransport;
@@ -66,6 +67,7 @@ public final class HeraldBridge {
     router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
     new SockJsTransport(runtime).mount(router);
     router.post(PublishApi.PATH)
+        .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
         .handler(new PublishApi(runtime))
         .failureHandler(HttpErrors::onFailure);

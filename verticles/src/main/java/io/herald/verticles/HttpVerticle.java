@@ -50,6 +50,8 @@ public final class HttpVerticle extends VerticleBase {
     bridge.mount(router);
     router.get("/*").handler(staticPages());
     router.route().last().handler(rc -> rc.fail(404));
+    // 400: the router's own, for a path it cannot decode (a bad percent escape).
+    router.errorHandler(400, HttpErrors::onBadRequest);
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);

@@ -21,14 +21,33 @@ public final class TokenSources {
 
   /**
    * @return the token, or {@code null} when the request carries none
-   * @throws HeraldException when an Authorization header is present but not a bearer token
+   * @throws HeraldException when an Authorization header is present but not a bearer token, or the
+   *     query string cannot be decoded
    */
   public static String fromRequest(HttpServerRequest request) {
+    String query = queryToken(request);
     String header = bearer(request.headers());
     if (header != null) {
       return header;
     }
-    String query = request.getParam(QUERY_PARAMETER);
+    return query;
+  }
+
+  /**
+   * Decodes the request's parameters even when a header carries the token: this is the first thing
+   * every door does with a request, so a query string (or, once vertx-web merged it in, a form body)
+   * that cannot be decoded (a bad percent escape such as {@code %zz}) is refused here, once, as the
+   * client's mistake, instead of failing later inside a handler as a 500.
+   *
+   * @throws HeraldException {@code bad-request} if the parameters cannot be decoded
+   */
+  private static String queryToken(HttpServerRequest request) {
+    String query;
+    try {
+      query = request.getParam(QUERY_PARAMETER);
+    } catch (RuntimeException e) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "the query string (or form) is not valid percent-encoding");
+    }
     return query == null || query.isEmpty() ? null : query;
   }
 

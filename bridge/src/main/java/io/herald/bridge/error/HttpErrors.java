@@ -29,6 +29,18 @@ public final class HttpErrors {
   }
 
   /**
+   * The router's error handler for 400. vertx-web calls it for a path it cannot decode (a bad
+   * percent escape) without setting the status, so {@link #onFailure} could not tell it from a bug.
+   */
+  public static void onBadRequest(RoutingContext rc) {
+    if (rc.failure() instanceof HeraldException error) {
+      send(rc, error);
+      return;
+    }
+    send(rc, ErrorCode.BAD_REQUEST, "the request could not be read");
+  }
+
+  /**
    * A router failure handler: the status a handler failed with (413 from the body limit, 404, 405)
    * becomes its JSON error; anything else is a 500 that does not reveal internals.
    */

@@ -1,5 +1,7 @@
 package io.herald.bridge.transport;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+
 /**
  * Why the server ended a connection. Each reason has a stable code (the SSE event name and the
  * {@code code} of the WebSocket and SockJS error frame), a WebSocket close code, and whether the
@@ -43,6 +45,20 @@ public enum CloseReason {
 
   public boolean reconnect() {
     return reconnect;
+  }
+
+  /**
+   * Why a WebSocket (raw, or under SockJS) failed. Vert.x reports a frame or message over the
+   * server's limits as an exception (a corrupt frame from the decoder, or an overflow from its
+   * message aggregator) and leaves the close to us: that is {@link #TOO_LARGE}, which tells the
+   * client not to resend it; anything else is a {@link #TRANSPORT_ERROR}.
+   */
+  public static CloseReason ofSocketFailure(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupt) {
+      return corrupt.closeStatus().code() == TOO_LARGE.webSocketCode() ? TOO_LARGE : TRANSPORT_ERROR;
+    }
+    boolean overflow = e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("overflow max message size");
+    return overflow ? TOO_LARGE : TRANSPORT_ERROR;
   }
 
   /** Whether the client is still there to be told (it is not when it closed or the socket broke). */

@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
 
@@ -54,6 +55,8 @@ public final class BridgeServer extends VerticleBase {
     bridge = HeraldBridge.create(vertx, options, rules, authenticator);
     Router router = Router.router(vertx);
     bridge.mount(router);
+    // 400: the router's own, for a path it cannot decode (a bad percent escape).
+    router.errorHandler(400, HttpErrors::onBadRequest);
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
@@ -65,7 +68,13 @@ public final class BridgeServer extends VerticleBase {
     return vertx.createHttpServer(http)
         .connectionHandler(connection -> {
           openConnections++;
-          connection.closeHandler(v -> openConnections--);
+          // The Netty channel's close, not the HttpConnection's close handler: Vert.x never calls that
+          // one for a connection that was upgraded to a WebSocket.
+          if (connection instanceof ConnectionBase base) {
+            base.channel().closeFuture().addListener(f -> context.runOnContext(v -> openConnections--));
+          } else {
+            connection.closeHandler(v -> openConnections--);
+          }
         })
         .requestHandler(router)
         .listen()

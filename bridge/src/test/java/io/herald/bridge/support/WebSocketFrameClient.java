@@ -36,7 +36,8 @@ public final class WebSocketFrameClient extends FrameClient {
     return connect(vertx, port, path, false, options);
   }
 
-  static Future<WebSocketFrameClient> sockJs(Vertx vertx, int port, String path) {
+  /** A client with SockJS framing for {@code /eventbus/<server>/<session>/websocket} (a query string may follow). */
+  public static Future<WebSocketFrameClient> sockJs(Vertx vertx, int port, String path) {
     return connect(vertx, port, path, true, new WebSocketClientOptions());
   }
 

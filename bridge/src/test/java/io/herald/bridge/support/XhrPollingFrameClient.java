@@ -47,6 +47,11 @@ public final class XhrPollingFrameClient extends FrameClient {
         .onFailure(e -> http.close());
   }
 
+  /** The session's path, {@code /eventbus/<server>/<session>}, for requests the client does not make itself. */
+  public String path() {
+    return base;
+  }
+
   /** Posts a raw {@code xhr_send} body, for tests of what the server does with odd bodies. */
   public Future<Answer> xhrSend(String body) {
     return post("/xhr_send", body);

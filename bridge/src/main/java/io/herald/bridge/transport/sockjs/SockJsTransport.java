@@ -5,6 +5,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
+import io.herald.bridge.transport.QueryCheck;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -38,6 +39,7 @@ public final class SockJsTransport {
     Router sockJs = SockJSHandler.create(runtime.vertx(), options).socketHandler(this::accept);
     // xhr_send and jsonp_send bodies: bounded before SockJS reads them.
     router.post(PATH + "/*")
+        .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
         .failureHandler(HttpErrors::onFailure);
     // Every SockJS request with a token (access_token in the SockJS URL, or a header from a
@@ -49,6 +51,8 @@ public final class SockJsTransport {
           rc.next();
         })
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
+    // Malformed SockJS requests get Herald's JSON errors here; SockJS would answer some with a 500.
+    router.route(PATH + "/*").handler(new SockJsGuard(runtime.vertx()));
     router.route(PATH + "/*").subRouter(sockJs);
   }
 
@@ -58,6 +62,7 @@ public final class SockJsTransport {
     socket.handler(message -> connection.onText(message.toString()));
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    socket.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
+    // Over SockJS's WebSocket transports, a frame over the size limit is reported here too.
+    socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
   }
 }

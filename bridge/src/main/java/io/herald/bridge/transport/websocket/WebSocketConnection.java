@@ -19,7 +19,11 @@ final class WebSocketConnection extends FrameConnection {
   WebSocketConnection(BridgeRuntime runtime, Identity identity, ServerWebSocket socket) {
     super(runtime, identity);
     this.socket = socket;
-    attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false));
+    // Vert.x throws from writeQueueFull() once the socket is closed, which it is from the client's
+    // close frame on, before the close handler has closed this connection. Thrown while an event is
+    // handed out, it would cost every later subscriber that event; a closed socket reads as not full
+    // (writes to it fail quietly) until the close handler runs.
+    attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false, socket::isClosed));
   }
 
   @Override

@@ -6,7 +6,7 @@ import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.herald.bridge.transport.WebSocketHandshake;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -24,8 +24,9 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    if (!"websocket".equalsIgnoreCase(rc.request().getHeader("upgrade"))) {
-      HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "expected a WebSocket upgrade request");
+    String handshakeProblem = WebSocketHandshake.problem(rc.request());
+    if (handshakeProblem != null) {
+      HttpErrors.send(rc, ErrorCode.BAD_REQUEST, handshakeProblem);
       return;
     }
     // A bad token is refused with a 401 before any socket exists; no token means anonymous until
@@ -38,23 +39,16 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
   }
 
   private void accept(ServerWebSocket socket, Identity identity) {
+    if (socket.isClosed()) {
+      // The client hung up during the handshake: Vert.x refuses handlers on a closed socket.
+      return;
+    }
     WebSocketConnection connection = new WebSocketConnection(runtime, identity, socket);
     socket.textMessageHandler(connection::onText);
     socket.binaryMessageHandler(b -> connection.onBinary());
     socket.pongHandler(p -> connection.heard());
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    socket.exceptionHandler(e -> connection.close(tooLarge(e) ? CloseReason.TOO_LARGE : CloseReason.TRANSPORT_ERROR));
+    socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
     connection.sendWelcome();
-  }
-
-  /**
-   * Vert.x reports a frame or message over the server's limits as an exception (a corrupt frame
-   * from the decoder, or an overflow from its message aggregator) and leaves the close to us.
-   */
-  private static boolean tooLarge(Throwable e) {
-    if (e instanceof CorruptedWebSocketFrameException corrupt) {
-      return corrupt.closeStatus().code() == CloseReason.TOO_LARGE.webSocketCode();
-    }
-    return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("overflow max message size");
   }
 }

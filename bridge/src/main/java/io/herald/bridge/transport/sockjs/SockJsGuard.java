@@ -1,0 +1,130 @@
+package io.herald.bridge.transport.sockjs;
+
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HttpErrors;
+import io.herald.bridge.transport.WebSocketHandshake;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.net.RFC3986;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/**
+ * Refuses, with Herald's JSON errors, the malformed SockJS requests that vertx-web's SockJS handler
+ * answers with a {@code 500} or a bare text status: a JSONP or htmlfile request without a valid
+ * callback, an {@code xhr_send} or {@code jsonp_send} whose body is not a JSON array of strings (or
+ * has the wrong content type), a send to a session that does not exist, a WebSocket path requested
+ * without the upgrade or with an incomplete handshake. The stock SockJS client never sends any of these, so its traffic passes
+ * through untouched; a broken client learns what it did wrong, and no input gets a 500.
+ */
+final class SockJsGuard implements Handler<RoutingContext> {
+
+  /** What vertx-web accepts as a callback name (it refuses any other character). */
+  private static final Pattern CALLBACK = Pattern.compile("[a-zA-Z0-9_.-]+");
+  /** The local map in which vertx-web's SockJS handler keeps its sessions, by id. */
+  private static final String SESSIONS = "_vertx.sockjssessions";
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  private final LocalMap<String, Object> sessions;
+
+  SockJsGuard(Vertx vertx) {
+    this.sessions = vertx.sharedData().getLocalMap(SESSIONS);
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    String path = rc.normalizedPath();
+    String rest = path.length() > SockJsTransport.PATH.length() ? path.substring(SockJsTransport.PATH.length()) : "";
+    // SockJS's own patterns: /<server>/<session>/<transport>, neither id empty nor holding a dot.
+    String[] parts = rest.split("/", -1);
+    boolean sessionPath = parts.length == 4 && parts[0].isEmpty() && validId(parts[1]) && validId(parts[2]);
+    String transport = sessionPath ? parts[3] : null;
+    String problem;
+    if (rest.equals("/websocket") || "websocket".equals(transport)) {
+      problem = webSocket(rc);
+    } else if (transport == null) {
+      problem = null;
+    } else if (rc.request().method() == HttpMethod.GET && (transport.equals("jsonp") || transport.startsWith("htmlfile"))) {
+      problem = callback(rc);
+    } else if (rc.request().method() == HttpMethod.POST && (transport.equals("xhr_send") || transport.equals("jsonp_send"))) {
+      problem = send(rc, parts[2], transport.equals("jsonp_send"));
+    } else {
+      problem = null;
+    }
+    if (problem == null) {
+      rc.next();
+    }
+  }
+
+  private static boolean validId(String id) {
+    return !id.isEmpty() && id.indexOf('.') < 0;
+  }
+
+  /** @return non-null if the request was refused */
+  private static String webSocket(RoutingContext rc) {
+    if (rc.request().method() != HttpMethod.GET) {
+      return refuse(rc, ErrorCode.METHOD_NOT_ALLOWED, "a WebSocket is opened with GET");
+    }
+    String handshakeProblem = WebSocketHandshake.problem(rc.request());
+    return handshakeProblem == null ? null : refuse(rc, ErrorCode.BAD_REQUEST, handshakeProblem);
+  }
+
+  private static String callback(RoutingContext rc) {
+    String callback = rc.request().getParam("callback");
+    if (callback == null) {
+      callback = rc.request().getParam("c");
+    }
+    if (callback == null || !CALLBACK.matcher(callback).matches()) {
+      return refuse(rc, ErrorCode.BAD_REQUEST, "a 'c' callback parameter of letters, digits and _ . - is required");
+    }
+    return null;
+  }
+
+  private String send(RoutingContext rc, String session, boolean jsonp) {
+    if (!sessions.containsKey(session)) {
+      return refuse(rc, ErrorCode.NOT_FOUND, "no such SockJS session");
+    }
+    String body = rc.body().asString();
+    if (body == null) {
+      body = "";
+    }
+    if (jsonp) {
+      String type = rc.request().getHeader("content-type");
+      boolean form = FORM.equalsIgnoreCase(type);
+      if (!form && !"text/plain".equalsIgnoreCase(type)) {
+        return refuse(rc, ErrorCode.BAD_REQUEST, "jsonp_send takes " + FORM + " or text/plain");
+      }
+      if (form) {
+        if (body.length() <= 2 || !body.startsWith("d=")) {
+          return refuse(rc, ErrorCode.BAD_JSON, "the form needs a 'd' field with the messages");
+        }
+        try {
+          body = RFC3986.decodeURIComponent(body.substring(2), true);
+        } catch (RuntimeException e) {
+          return refuse(rc, ErrorCode.BAD_JSON, "the 'd' field is not valid percent-encoding");
+        }
+      }
+    }
+    if (!messageArray(body)) {
+      return refuse(rc, ErrorCode.BAD_JSON, "the body must be a JSON array of message strings");
+    }
+    return null;
+  }
+
+  private static boolean messageArray(String body) {
+    try {
+      return Json.decodeValue(body) instanceof JsonArray array && array.stream().allMatch(String.class::isInstance);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String refuse(RoutingContext rc, ErrorCode code, String message) {
+    HttpErrors.send(rc, code, message);
+    return message;
+  }
+}
