@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Runs the workloads against Herald and Nchan, servers pinned to core 0 and load generators to core 1,
  * and writes {@code results.json} and {@code results.md}. Usage:
- * {@code java -jar herald-bench.jar [--repo DIR] [--reps 3] [--only w1,w2,w4,profile] [--quick]}.
+ * {@code java -jar herald-bench.jar [--repo DIR] [--reps 3] [--only w1,w2,w4,profile] [--quick]
+ * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse]}.
  */
 public final class Driver {
 
@@ -24,6 +25,9 @@ public final class Driver {
   private final int reps;
   private final boolean quick;
   private final JsonObject results = new JsonObject();
+  /** Narrowed W1 (for experiments): subscriber counts and server/transport kinds; null for all. */
+  private int[] w1Sizes;
+  private String[] w1Kinds;
 
   private Driver(Path repo, Path out, int reps, boolean quick) {
     this.repo = repo;
@@ -38,12 +42,16 @@ public final class Driver {
     int reps = 3;
     boolean quick = false;
     String only = "w1,w2,w4,profile";
+    int[] w1Sizes = null;
+    String[] w1Kinds = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--only" -> only = args[++i];
         case "--quick" -> quick = true;
+        case "--w1-sizes" -> w1Sizes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--w1-kinds" -> w1Kinds = args[++i].split(",");
         case "--report" -> {
           // Rewrites results.md from a results.json (for a run that was cut short).
           Path json = Path.of(args[++i]);
@@ -59,6 +67,8 @@ public final class Driver {
     Path out = repo.resolve("bench/results").resolve(stamp);
     Files.createDirectories(out.resolve("work"));
     Driver driver = new Driver(repo, out, reps, quick);
+    driver.w1Sizes = w1Sizes;
+    driver.w1Kinds = w1Kinds;
     driver.results.put("started", stamp).put("reps", reps).put("quick", quick)
         .put("machine", Procs.run(10, "sh", "-c", "nproc; uname -r; grep -m1 'model name' /proc/cpuinfo").trim())
         .put("heraldJvm", new JsonArray(Servers.HERALD_JVM)).put("heartbeat", Servers.HEARTBEAT);
@@ -92,8 +102,8 @@ public final class Driver {
   private void w1() throws Exception {
     JsonArray rows = new JsonArray();
     results.put("w1", rows);
-    int[] sizes = quick ? new int[] {200} : new int[] {1000, 10_000};
-    String[] kinds = {"herald-sse", "herald-ws", "herald-sockjs", "nchan-sse"};
+    int[] sizes = w1Sizes != null ? w1Sizes : quick ? new int[] {200} : new int[] {1000, 10_000};
+    String[] kinds = w1Kinds != null ? w1Kinds : new String[] {"herald-sse", "herald-ws", "herald-sockjs", "nchan-sse"};
     for (int s : sizes) {
       for (String kind : kinds) {
         log("W1 S=" + s + " " + kind);

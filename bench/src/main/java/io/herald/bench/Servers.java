@@ -31,6 +31,11 @@ final class Servers {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", "0", "java"));
     cmd.addAll(HERALD_JVM);
     cmd.addAll(extraJvm);
+    // Extra flags for an experiment (GC logging, another collector), recorded in the run's log.
+    String experiment = System.getenv("BENCH_HERALD_JVM");
+    if (experiment != null && !experiment.isBlank()) {
+      cmd.addAll(List.of(experiment.trim().split("\\s+")));
+    }
     cmd.addAll(List.of("-jar", repo.resolve("verticles/target/herald.jar").toString(),
         "--http-port", Integer.toString(HERALD_PORT), "--ticker", "false", "--access-log", "false",
         "--heartbeat-interval", HEARTBEAT));

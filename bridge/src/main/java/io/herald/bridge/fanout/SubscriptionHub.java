@@ -1,6 +1,7 @@
 package io.herald.bridge.fanout;
 
 import io.herald.bridge.envelope.BusEnvelopes;
+import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.EventIds;
 import io.vertx.core.Future;
@@ -9,8 +10,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,11 +26,17 @@ import java.util.Set;
  * and each event is decoded and encoded once, then handed to every subscriber as the same
  * {@link EncodedEvent}.
  *
+ * <p>Events are handed out once per event-loop turn: those of an address that arrived while the
+ * loop was busy go out together as one {@link EncodedBatch}, so under load a subscriber gets one
+ * write for many events, and at a low rate (one event per turn) nothing waits.
+ *
  * <p>Confined to one event loop: create it, and call it, on the owning verticle's context.
  */
 public final class SubscriptionHub {
 
   private static final Logger LOG = System.getLogger(SubscriptionHub.class.getName());
+  /** At most this many events go out as one batch, which bounds a batch's buffer. */
+  static final int MAX_BATCH = 64;
 
   private final Vertx vertx;
   private final EventIds ids;
@@ -79,7 +88,10 @@ public final class SubscriptionHub {
 
   /** Unregisters every consumer; subscribers are not told (their connections are closing too). */
   public Future<Void> close() {
-    var unregistrations = fanouts.values().stream().map(f -> f.consumer.unregister()).toList();
+    var unregistrations = fanouts.values().stream().map(f -> {
+      f.pending.clear();
+      return f.consumer.unregister();
+    }).toList();
     fanouts.clear();
     return Future.join(unregistrations).mapEmpty();
   }
@@ -101,6 +113,9 @@ public final class SubscriptionHub {
     // Rebuilt only when membership changes, so dispatch allocates nothing per subscriber and a
     // subscriber may unsubscribe (even close) while an event is being handed out.
     Subscriber[] snapshot;
+    // Events received but not yet handed out; one flush per event-loop turn hands them out.
+    final List<EncodedEvent> pending = new ArrayList<>();
+    boolean flushScheduled;
 
     AddressFanout(MessageConsumer<Object> consumer) {
       this.consumer = consumer;
@@ -133,14 +148,40 @@ public final class SubscriptionHub {
         LOG.log(Level.WARNING, "dropped an event on {0}: {1}", message.address(), e.getMessage());
         return;
       }
+      pending.add(event);
+      if (pending.size() >= MAX_BATCH) {
+        flush();
+      } else if (!flushScheduled) {
+        flushScheduled = true;
+        // Runs after the tasks already queued on this loop, which may carry more events for us.
+        vertx.getOrCreateContext().runOnContext(v -> {
+          flushScheduled = false;
+          flush();
+        });
+      }
+    }
+
+    void flush() {
+      if (pending.isEmpty()) {
+        return;
+      }
       Subscriber[] targets = snapshot;
       if (targets == null) {
         targets = snapshot = members.toArray(new Subscriber[0]);
       }
-      for (Subscriber target : targets) {
-        target.deliver(event);
+      if (pending.size() == 1) {
+        EncodedEvent event = pending.get(0);
+        for (Subscriber target : targets) {
+          target.deliver(event);
+        }
+      } else {
+        EncodedBatch batch = new EncodedBatch(pending);
+        for (Subscriber target : targets) {
+          target.deliver(batch);
+        }
       }
-      delivered += targets.length;
+      delivered += (long) targets.length * pending.size();
+      pending.clear();
     }
   }
 }

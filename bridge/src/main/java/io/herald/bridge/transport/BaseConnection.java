@@ -2,6 +2,7 @@ package io.herald.bridge.transport;
 
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -123,6 +124,29 @@ public abstract class BaseConnection implements ClientConnection {
     if (closedBy == null) {
       queue.offer(wireForm(event));
     }
+  }
+
+  /** A batch goes out as one frame where the transport can carry it so, else event by event. */
+  @Override
+  public final void deliver(EncodedBatch batch) {
+    if (closedBy != null) {
+      return;
+    }
+    Buffer whole = wireForm(batch);
+    if (whole != null) {
+      queue.offer(whole);
+      return;
+    }
+    for (EncodedEvent event : batch.events()) {
+      if (!queue.offer(wireForm(event))) {
+        return;
+      }
+    }
+  }
+
+  /** The whole batch as one frame, or {@code null} if this transport writes events one by one. */
+  protected Buffer wireForm(EncodedBatch batch) {
+    return null;
   }
 
   /** Queues a frame of this connection's own (an acknowledgement, a reply, a heartbeat). */

@@ -2,6 +2,7 @@ package io.herald.bridge.transport.sse;
 
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.SseFormat;
 import io.herald.bridge.transport.BaseConnection;
@@ -53,6 +54,12 @@ final class SseConnection extends BaseConnection {
   @Override
   protected Buffer wireForm(EncodedEvent event) {
     return event.sse();
+  }
+
+  /** An SSE stream is bytes: a batch is one write of every event, the same buffer for all subscribers. */
+  @Override
+  protected Buffer wireForm(EncodedBatch batch) {
+    return batch.sse();
   }
 
   /**
