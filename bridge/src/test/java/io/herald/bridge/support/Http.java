@@ -2,9 +2,11 @@ package io.herald.bridge.support;
 
 import io.herald.bridge.BridgeStats;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.http.HttpClientInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -28,11 +30,20 @@ public final class Http {
     }
   }
 
+  /**
+   * The whole exchange runs on an event loop: driven from the test thread, a callback attached to an
+   * already-completed future runs on that thread, and {@code response.body()} could then be asked
+   * for after the response had ended, leaving the call waiting forever.
+   */
   public static Reply call(HttpClient client, HttpMethod method, int port, String uri, Buffer body) {
-    return await(client.request(method, port, "127.0.0.1", uri)
-        .compose(request -> body == null ? request.send() : request.putHeader("content-type", "application/json").send(body))
-        .compose(response -> response.body()
-            .map(b -> new Reply(response.statusCode(), response.getHeader("content-type"), b))));
+    Promise<Reply> reply = Promise.promise();
+    ((HttpClientInternal) client).vertx().getOrCreateContext().runOnContext(v ->
+        client.request(method, port, "127.0.0.1", uri)
+            .compose(request -> body == null ? request.send() : request.putHeader("content-type", "application/json").send(body))
+            .compose(response -> response.body()
+                .map(b -> new Reply(response.statusCode(), response.getHeader("content-type"), b)))
+            .onComplete(reply));
+    return await(reply.future());
   }
 
   public static Reply get(HttpClient client, int port, String uri) {

@@ -3,6 +3,7 @@ package io.herald.verticles.security;
 import io.herald.bridge.address.AddressRules;
 import io.herald.bridge.address.RuleSet;
 import io.herald.bridge.auth.Authenticator;
+import io.herald.bridge.auth.CachingAuthenticator;
 import io.herald.bridge.auth.JwtAuthenticator;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.HeraldConfig;
@@ -36,7 +37,7 @@ public record NodeSecurity(Authenticator authenticator, AddressRules rules, JWTA
     AddressRules rules = loadRules(config);
     if (!config.developmentMode()) {
       try {
-        return new NodeSecurity(JwtAuthenticator.create(vertx, config.jwt()), rules, null);
+        return new NodeSecurity(cached(JwtAuthenticator.create(vertx, config.jwt())), rules, null);
       } catch (IllegalArgumentException e) {
         throw new ConfigException("JWT keys: " + e.getMessage());
       }
@@ -49,7 +50,12 @@ public record NodeSecurity(Authenticator authenticator, AddressRules rules, JWTA
     LOG.log(Level.WARNING, "development mode: no JWT key is configured, so tokens are signed with a random secret made"
         + " at start and handed out by GET /dev/token. Set " + Setting.JWT_SECRET.env() + ", " + Setting.JWT_PUBLIC_KEYS.env()
         + " or " + Setting.JWT_JWKS.env() + " for production (docs/SECURITY.md).");
-    return new NodeSecurity(JwtAuthenticator.of(signer), rules, signer);
+    return new NodeSecurity(cached(JwtAuthenticator.of(signer)), rules, signer);
+  }
+
+  /** Services publish with one token thousands of times a second; it is verified once. */
+  private static Authenticator cached(Authenticator verifier) {
+    return new CachingAuthenticator(verifier, CachingAuthenticator.DEFAULT_CAPACITY);
   }
 
   private static AddressRules loadRules(HeraldConfig config) {

@@ -57,7 +57,7 @@ class SockJsXhrPollingTest extends FrameProtocolContractTest {
 
   @Test
   void sendBodyOverMaxBodySizeIsRefusedWith413(Vertx vertx, VertxTestContext ctx) {
-    String huge = new JsonArray().add("x".repeat(BridgeOptions.DEFAULT_MAX_BODY_SIZE + 1)).encode();
+    String huge = new JsonArray().add("x".repeat(MAX_BODY_SIZE + 1)).encode();
     XhrPollingFrameClient.open(vertx, server.port()).compose(c -> c.xhrSend(huge)
         .compose(answer -> {
           assertEquals(413, answer.status(), answer::toString);
