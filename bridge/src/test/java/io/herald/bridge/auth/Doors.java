@@ -203,7 +203,9 @@ final class Doors {
       @Override
       Attempt publish(String token, String address, JsonObject body) {
         String json = new JsonObject().put("address", address).put("data", body).encode();
-        return await(http.request(HttpMethod.POST, port, "127.0.0.1", "/api/publish")
+        // On the loop, like every other door: from the test thread, response.body() could be
+        // attached after the response had ended and never complete.
+        return await(onLoop(() -> http.request(HttpMethod.POST, port, "127.0.0.1", "/api/publish")
             .compose(request -> {
               if (token != null) {
                 request.putHeader("authorization", "Bearer " + token);
@@ -212,7 +214,7 @@ final class Doors {
             })
             .compose(response -> response.body().map(b -> response.statusCode() == 202
                 ? new Accepted()
-                : httpRefusal(response.statusCode(), response.getHeader("www-authenticate"), b.toString()))));
+                : httpRefusal(response.statusCode(), response.getHeader("www-authenticate"), b.toString())))));
       }
     };
   }

@@ -1,6 +1,8 @@
 package io.herald.bridge.support;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -23,12 +25,14 @@ public final class XhrPollingFrameClient extends FrameClient {
 
   private final HttpClient http;
   private final String base;
+  private final Context loop;
   private volatile boolean closing;
 
   private XhrPollingFrameClient(Vertx vertx, HttpClient http, String base) {
     super(vertx);
     this.http = http;
     this.base = base;
+    this.loop = vertx.getOrCreateContext();
   }
 
   /** Opens a session: completes once the server answered the first poll with {@code o}. */
@@ -92,8 +96,14 @@ public final class XhrPollingFrameClient extends FrameClient {
     if (closing) {
       return Future.failedFuture("client closed");
     }
-    return http.request(HttpMethod.POST, base + suffix)
+    // Every exchange runs on one event loop: driven from a test thread, a callback attached to an
+    // already-completed future runs there, and response.body() could be asked for after the
+    // response had ended, leaving the request waiting forever.
+    Promise<Answer> answer = Promise.promise();
+    loop.runOnContext(v -> http.request(HttpMethod.POST, base + suffix)
         .compose(request -> body == null ? request.send() : request.putHeader("content-type", "text/plain").send(body))
-        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b.toString())));
+        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b.toString())))
+        .onComplete(answer));
+    return answer.future();
   }
 }
