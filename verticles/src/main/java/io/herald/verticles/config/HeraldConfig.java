@@ -28,13 +28,4 @@ public record HeraldConfig(
   public boolean developmentMode() {
     return !jwt.hasKeys();
   }
-
-  /** The configuration of a node started with no flags and no HERALD_* variables. */
-  public static HeraldConfig defaults() {
-    return ConfigLoader.load(new String[0], java.util.Map.of());
-  }
-
-  public HeraldConfig withHttpPort(int port) {
-    return new HeraldConfig(httpHost, port, httpInstances, bridge, jwt, rules, accessLog, webroot, ticker, cluster, clusterConfig);
-  }
 }

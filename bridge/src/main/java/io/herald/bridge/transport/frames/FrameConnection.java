@@ -130,8 +130,4 @@ public abstract class FrameConnection extends BaseConnection {
   final void releasePendingReply() {
     pendingReplies--;
   }
-
-  final int pendingReplies() {
-    return pendingReplies;
-  }
 }
