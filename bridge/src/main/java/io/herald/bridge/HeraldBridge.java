@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Bridges event-bus addresses to SSE, WebSocket and SockJS clients and takes publishes over HTTP.
@@ -28,6 +29,9 @@ import java.time.Duration;
  * each with its own bridge.
  */
 public final class HeraldBridge {
+
+  /** How long {@link #close()} waits at most for clients to take their farewell. */
+  public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(5);
 
   private static final Duration TICK = Duration.ofSeconds(1);
 
@@ -86,10 +90,24 @@ public final class HeraldBridge {
         runtime.connections().closedCount(CloseReason.IDLE_TIMEOUT));
   }
 
-  /** Closes every connection (telling clients the node is shutting down) and unregisters every consumer. */
+  /** {@link #drain} with the {@link #DEFAULT_DRAIN_GRACE}. */
   public Future<Void> close() {
+    return drain(DEFAULT_DRAIN_GRACE);
+  }
+
+  /**
+   * Closes every connection with {@link CloseReason#SHUTDOWN}, which tells each client to reconnect
+   * (to another node), and unregisters every consumer. Completes once every socket has taken its
+   * farewell and closed, or after {@code grace}, whichever comes first. Call it while the HTTP server
+   * still runs (a verticle's {@code stop()} does): closing the server first would cut the farewells
+   * short.
+   */
+  public Future<Void> drain(Duration grace) {
     runtime.vertx().cancelTimer(heartbeatTimer);
     runtime.connections().all().forEach(c -> c.close(CloseReason.SHUTDOWN));
-    return runtime.hub().close();
+    Future<Void> farewells = runtime.connections().socketsClosed()
+        .timeout(grace.toMillis(), TimeUnit.MILLISECONDS)
+        .otherwiseEmpty();
+    return Future.all(runtime.hub().close(), farewells).mapEmpty();
   }
 }

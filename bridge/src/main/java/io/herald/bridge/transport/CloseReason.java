@@ -10,8 +10,11 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 public enum CloseReason {
   /** The client went away or asked to close. */
   CLIENT_CLOSED("client-closed", (short) 1000, false),
-  /** The node is shutting down; reconnect (to another node). */
-  SHUTDOWN("shutdown", (short) 1001, true),
+  /**
+   * The node is shutting down; reconnect (to another node). 1012 "service restart" rather than 1001
+   * "going away": it tells a client that the service, not the page, is going, and to come back.
+   */
+  SHUTDOWN("shutdown", (short) 1012, true),
   /** The client read slower than events arrived and its bounded queue overflowed; reconnect and resume. */
   SLOW_CONSUMER("slow-consumer", (short) 4002, true),
   /** Nothing was heard from the client within the idle timeout. */

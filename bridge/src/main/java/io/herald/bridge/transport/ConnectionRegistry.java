@@ -1,18 +1,25 @@
 package io.herald.bridge.transport;
 
 import io.herald.bridge.envelope.EventIds;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** The live connections of one bridge, and counters of how connections ended. Event-loop confined. */
+/**
+ * The live connections of one bridge, the sockets of closed ones that are still saying goodbye, and
+ * counters of how connections ended. Event-loop confined.
+ */
 public final class ConnectionRegistry {
 
   private final Map<String, ClientConnection> live = new LinkedHashMap<>();
   private final Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
+  private final Set<Future<?>> closing = new HashSet<>();
   private final EventIds ids;
 
   /** @param ids issues connection ids; its random prefix keeps them unique across nodes */
@@ -32,6 +39,21 @@ public final class ConnectionRegistry {
     if (live.remove(connection.id(), connection)) {
       closed.merge(reason, 1L, Long::sum);
     }
+  }
+
+  /**
+   * Tracks a closed connection's socket until it has finished closing (its farewell written, the
+   * socket closed), so a bridge that shuts down can wait for it before its server goes away.
+   */
+  public void closing(Future<?> socketClosed) {
+    if (!socketClosed.isComplete() && closing.add(socketClosed)) {
+      socketClosed.onComplete(done -> closing.remove(socketClosed));
+    }
+  }
+
+  /** Completes, never fails, once every socket being closed right now has finished closing. */
+  public Future<Void> socketsClosed() {
+    return Future.join(new ArrayList<>(closing)).transform(done -> Future.succeededFuture());
   }
 
   public int size() {

@@ -5,6 +5,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
+import io.vertx.core.Promise;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 /** One SockJS session (any SockJS transport) speaking the frame protocol. */
@@ -48,10 +49,17 @@ final class SockJsConnection extends FrameConnection {
       socket.close(reason.webSocketCode(), reason.code());
       return;
     }
-    long grace = runtime.vertx().setTimer(FAREWELL_GRACE_MS, t -> socket.close(reason.webSocketCode(), reason.code()));
+    // Tracked until the session is closed, so a bridge shutting down keeps its server up until then.
+    Promise<Void> closed = Promise.promise();
+    runtime.connections().closing(closed.future());
+    long grace = runtime.vertx().setTimer(FAREWELL_GRACE_MS, t -> {
+      socket.close(reason.webSocketCode(), reason.code());
+      closed.tryComplete();
+    });
     socket.write(farewell(reason).toString()).onComplete(written -> {
       runtime.vertx().cancelTimer(grace);
       socket.close(reason.webSocketCode(), reason.code());
+      closed.tryComplete();
     });
   }
 }

@@ -16,9 +16,18 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** One EventSource stream. */
 final class SseConnection extends BaseConnection {
+
+  /**
+   * On shutdown, EventSource is asked to come back after this long plus up to {@link #SHUTDOWN_JITTER_MS}:
+   * soon, since the other nodes are up, but spread out, so a node's clients do not all land on the
+   * survivors in the same instant.
+   */
+  static final long SHUTDOWN_RETRY_MS = 500;
+  static final long SHUTDOWN_JITTER_MS = 1000;
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
@@ -65,18 +74,22 @@ final class SseConnection extends BaseConnection {
   /**
    * The last event is named after the reason. A slow client is cut off at once, since waiting for it
    * to read the farewell is what it cannot do; its buffered bytes are released with the socket (or
-   * the HTTP/2 stream).
+   * the HTTP/2 stream). On shutdown a short {@code retry:} comes first: the stream's own hint is
+   * seconds, and EventSource uses the last one it read.
    */
   @Override
   protected void closeTransport(CloseReason reason) {
     if (response.closed() || response.ended()) {
       return;
     }
+    if (reason == CloseReason.SHUTDOWN) {
+      response.write(SseFormat.retry(SHUTDOWN_RETRY_MS + ThreadLocalRandom.current().nextLong(SHUTDOWN_JITTER_MS)));
+    }
     if (reason.tellsClient()) {
       JsonObject why = new JsonObject().put("code", reason.code()).put("reconnect", reason.reconnect());
       response.write(SseFormat.event(null, reason.code(), why.encode()));
     }
-    response.end();
+    runtime.connections().closing(response.end());
     if (reason == CloseReason.SLOW_CONSUMER) {
       if (request.version() == HttpVersion.HTTP_2) {
         response.reset();

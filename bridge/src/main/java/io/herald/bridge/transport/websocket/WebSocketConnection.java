@@ -55,6 +55,6 @@ final class WebSocketConnection extends FrameConnection {
     if (reason.tellsClient()) {
       socket.writeFrame(TextFrames.of(farewell(reason)));
     }
-    socket.close(reason.webSocketCode(), reason.code());
+    runtime.connections().closing(socket.close(reason.webSocketCode(), reason.code()));
   }
 }

@@ -322,6 +322,9 @@ class SseTransportTest {
     Event shutdown = await(sse.nth("shutdown", 1));
     assertEquals(new JsonObject().put("code", "shutdown").put("reconnect", true), new JsonObject(shutdown.data()));
     await(sse.ended());
+    // The stream opened with the usual 2 s hint; the farewell asks for a quicker, jittered return.
+    long retry = sse.retry();
+    assertTrue(retry >= 500 && retry < 1500, "retry " + retry);
   }
 
   private void assertFailure(ReplyFailure expected, String address) {

@@ -120,13 +120,13 @@ class WebSocketLifecycleTest {
   }
 
   @Test
-  void undeployingTheBridgeClosesClientsWith1001(Vertx vertx, VertxTestContext ctx) {
+  void undeployingTheBridgeClosesClientsWith1012ServiceRestart(Vertx vertx, VertxTestContext ctx) {
     quickHeartbeats(vertx).compose(server -> WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH)
         .compose(c -> subscribe(c, "bye")
             .compose(v -> server.undeploy())
             .compose(v -> c.closed())
             .map(closed -> {
-              assertEquals(1001, closed.code(), closed::toString);
+              assertEquals(1012, closed.code(), closed::toString);
               assertTrue(c.history().stream().anyMatch(err("shutdown")), () -> "history: " + c.history());
               return null;
             })))
