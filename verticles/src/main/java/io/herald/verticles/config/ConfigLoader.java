@@ -109,7 +109,8 @@ public final class ConfigLoader {
         raw.get(Setting.WEBROOT),
         bool(raw, Setting.TICKER),
         bool(raw, Setting.CLUSTER),
-        raw.get(Setting.CLUSTER_CONFIG));
+        raw.get(Setting.CLUSTER_CONFIG),
+        positive(raw, Setting.SHUTDOWN_TIMEOUT));
   }
 
   private static JwtSettings jwt(Map<Setting, String> raw) {
@@ -181,6 +182,14 @@ public final class ConfigLoader {
       }
     }
     throw problem(setting, raw, "expected a duration such as 500ms, 15s, 2m or 1h");
+  }
+
+  private static Duration positive(Map<Setting, String> raw, Setting setting) {
+    Duration value = duration(raw, setting);
+    if (value.isZero()) {
+      throw problem(setting, raw, "expected a duration above zero");
+    }
+    return value;
   }
 
   private static boolean bool(Map<Setting, String> raw, Setting setting) {

@@ -10,7 +10,8 @@ import java.util.Locale;
 public enum Setting {
   HTTP_HOST("http-host", "127.0.0.1", "Interface the HTTP server binds to."),
   HTTP_PORT("http-port", "8080", "HTTP port; 0 takes a free port, logged as 'listening on <host>:<port>'."),
-  HTTP_INSTANCES("http-instances", "1", "HTTP verticle instances (event loops serving clients)."),
+  HTTP_INSTANCES("http-instances", String.valueOf(Runtime.getRuntime().availableProcessors()),
+      "HTTP verticle instances (event loops serving clients); defaults to the number of available processors."),
   MAX_FRAME_SIZE("max-frame-size", "64KiB", "Largest WebSocket or SockJS frame a client may send."),
   MAX_BODY_SIZE("max-body-size", "1MiB", "Largest HTTP request body (publish API, SockJS sends)."),
   QUEUE_SIZE("queue-size", "1024", "Frames a connection may have waiting when its socket is full; past it the client is closed as slow."),
@@ -29,7 +30,8 @@ public enum Setting {
   WEBROOT("webroot", "webroot", "Directory of the browser pages; when absent, the pages packed in the jar are served."),
   TICKER("ticker", "true", "Run the demo ticker that publishes to public.ticker every second."),
   CLUSTER("cluster", "false", "Join a Hazelcast cluster (configured by cluster-config) instead of running standalone."),
-  CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used.");
+  CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used."),
+  SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "Longest a graceful stop (SIGTERM) may take; up to half of it (at most 5s) waits for clients to take their last bytes.");
 
   private final String key;
   private final String defaultValue;

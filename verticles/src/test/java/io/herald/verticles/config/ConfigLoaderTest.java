@@ -22,7 +22,7 @@ class ConfigLoaderTest {
     HeraldConfig config = load(Map.of());
     assertEquals("127.0.0.1", config.httpHost());
     assertEquals(8080, config.httpPort());
-    assertEquals(1, config.httpInstances());
+    assertEquals(Runtime.getRuntime().availableProcessors(), config.httpInstances());
     assertEquals(64 * 1024, config.bridge().getMaxFrameSize());
     assertEquals(1024 * 1024, config.bridge().getMaxBodySize());
     assertEquals(1024, config.bridge().getQueueSize());
@@ -32,6 +32,8 @@ class ConfigLoaderTest {
     assertTrue(config.accessLog());
     assertTrue(config.ticker());
     assertFalse(config.cluster());
+    assertEquals(Duration.ofSeconds(10), config.shutdownTimeout());
+    assertEquals(Duration.ofSeconds(5), config.drainGrace());
   }
 
   @Test
@@ -76,6 +78,15 @@ class ConfigLoaderTest {
     assertMessage("--http-port needs a value", Map.of(), "--http-port");
     assertMessage("unexpected argument 'serve'", Map.of(), "serve");
     assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
+    assertMessage("--shutdown-timeout / HERALD_SHUTDOWN_TIMEOUT: expected a duration above zero", Map.of(), "--shutdown-timeout", "0s");
+    assertMessage("--http-instances / HERALD_HTTP_INSTANCES", Map.of(), "--http-instances", "0");
+  }
+
+  @Test
+  void aShortShutdownTimeoutShortensTheDrainGrace() {
+    HeraldConfig config = load(Map.of("HERALD_SHUTDOWN_TIMEOUT", "3s"));
+    assertEquals(Duration.ofSeconds(3), config.shutdownTimeout());
+    assertEquals(Duration.ofMillis(1500), config.drainGrace());
   }
 
   @Test
