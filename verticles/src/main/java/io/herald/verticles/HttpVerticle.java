@@ -2,10 +2,15 @@ package io.herald.verticles;
 
 import io.herald.bridge.HeraldBridge;
 import io.herald.bridge.error.HttpErrors;
+import io.herald.verticles.cluster.ClusterView;
+import io.herald.verticles.cluster.NodeConnections;
 import io.herald.verticles.config.HeraldConfig;
 import io.herald.verticles.http.AccessLog;
 import io.herald.verticles.http.DevTokenApi;
-import io.herald.verticles.security.NodeSecurity;
+import io.herald.verticles.node.DrainGate;
+import io.herald.verticles.node.NodeServices;
+import io.herald.verticles.ready.Readiness;
+import io.herald.verticles.security.AdminAccess;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,35 +22,52 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Serves clients: the bridge's transports and publish API, the browser pages, and the health probe.
- * Each instance owns its bridge and therefore its connections; instances share the port.
+ * Serves clients: the bridge's transports and publish API, the browser pages, the probes and the
+ * cluster view. Each instance owns its bridge and therefore its connections; instances share the port.
  */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = System.getLogger(HttpVerticle.class.getName());
+  public static final String CLUSTER_PATH = "/api/cluster";
 
+  /**
+   * Vert.x gives every server asking for port 0 a port of its own, but servers asking for the same
+   * negative port share one free port: the instances must share the port, as they do a fixed one.
+   */
+  private static final int SHARED_FREE_PORT = -1;
+
+  private final NodeServices node;
   private final HeraldConfig config;
-  private final NodeSecurity security;
   private HeraldBridge bridge;
   private HttpServer server;
 
-  public HttpVerticle(HeraldConfig config, NodeSecurity security) {
-    this.config = config;
-    this.security = security;
+  public HttpVerticle(NodeServices node) {
+    this.node = node;
+    this.config = node.config();
   }
 
   @Override
   public Future<?> start() {
-    bridge = HeraldBridge.create(vertx, config.bridge(), security.rules(), security.authenticator());
+    bridge = HeraldBridge.create(vertx, config.bridge(), node.security().rules(), node.security().authenticator());
+    NodeConnections.answerWith(vertx, bridge::stats);
     Router router = Router.router(vertx);
     if (config.accessLog()) {
       router.route().handler(new AccessLog());
     }
+    router.route().handler(new DrainGate(node.state(), vertx));
     router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-    if (security.devSigner() != null) {
-      router.get(DevTokenApi.PATH).handler(new DevTokenApi(security.devSigner()));
+    router.get(Readiness.PATH).handler(node.readiness());
+    ClusterView cluster = new ClusterView(vertx, node.membership());
+    router.get(CLUSTER_PATH).handler(new AdminAccess(node.security()))
+        .handler(rc -> cluster.members().onSuccess(members -> rc.response()
+            .putHeader("content-type", "application/json")
+            .putHeader("cache-control", "no-store")
+            .end(members.encode())));
+    if (node.security().devSigner() != null) {
+      router.get(DevTokenApi.PATH).handler(new DevTokenApi(node.security().devSigner()));
     }
     bridge.mount(router);
     router.get("/*").handler(staticPages());
@@ -58,7 +80,7 @@ public final class HttpVerticle extends VerticleBase {
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.httpHost())
-        .setPort(config.httpPort())
+        .setPort(config.httpPort() == 0 ? SHARED_FREE_PORT : config.httpPort())
         .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
         .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
     // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
@@ -71,9 +93,17 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * The graceful half of a node's stop, in this order: every client is told to reconnect elsewhere
+   * while the server still runs to carry the farewells, the bridge waits (bounded) for them to go
+   * out, and only then does the server close, after its open connections finished or the same grace
+   * ran out. Vert.x would otherwise close the server right after this returns, cutting them short.
+   */
   @Override
   public Future<?> stop() {
-    return bridge.close();
+    long grace = config.drainGrace().toMillis();
+    return bridge.drain(config.drainGrace())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS));
   }
 
   /** The port this instance listens on (the chosen one when configured with 0). */

@@ -1,18 +1,13 @@
 package io.herald.verticles;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
-import com.hazelcast.config.XmlConfigBuilder;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
-import io.herald.verticles.security.NodeSecurity;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.FileNotFoundException;
-import java.io.InputStream;
+import java.io.File;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -20,9 +15,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The launcher: {@code java -jar herald.jar [--setting value ...]}. */
 public final class Main {
+
+  static {
+    // Before the logger below: the log manager is chosen when java.util.logging first starts.
+    Logging.configure();
+  }
 
   private static final Logger LOG = System.getLogger(Main.class.getName());
 
@@ -33,7 +34,6 @@ public final class Main {
       System.out.print(ConfigLoader.usage());
       return;
     }
-    Logging.configure();
     HeraldConfig config;
     try {
       config = ConfigLoader.load(args, System.getenv());
@@ -42,10 +42,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx;
+    HeraldNode node;
     try {
       // Waited for on this thread: exiting from a callback would run on a Vert.x that is closing.
-      vertx = start(config).toCompletionStage().toCompletableFuture().get();
+      node = start(config).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ConfigException problem) {
         System.err.println("herald: " + problem.getMessage());
@@ -58,13 +58,14 @@ public final class Main {
       Thread.currentThread().interrupt();
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "herald-shutdown"));
+    ShutdownLogManager.hold();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, config), "herald-shutdown"));
   }
 
-  /** Starts a node: Vert.x (clustered or not), then the HTTP verticle instances and the ticker. */
-  public static Future<Vertx> start(HeraldConfig config) {
-    return createVertx(config).compose(vertx -> deploy(vertx, config)
-        .map(vertx)
+  /** Starts a node: Vert.x (clustered or not), then the node's verticles. */
+  public static Future<HeraldNode> start(HeraldConfig config) {
+    // The close is not waited for: its callbacks would be due on event loops that are shutting down.
+    return createVertx(config).compose(vertx -> HeraldNode.deploy(vertx, config)
         .recover(e -> {
           vertx.close();
           return Future.failedFuture(e);
@@ -84,36 +85,44 @@ public final class Main {
     return Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 
-  private static Future<String> deploy(Vertx vertx, HeraldConfig config) {
-    // Key and rules files are read on a worker: a clustered start completes on an event loop.
-    Future<String> http = vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
-        .compose(security -> vertx.deployVerticle(() -> new HttpVerticle(config, security),
-            new DeploymentOptions().setInstances(config.httpInstances())));
-    if (!config.ticker()) {
-      return http;
-    }
-    return http.compose(id -> vertx.deployVerticle(new TickerVerticle()));
-  }
-
-  /** The named file when it exists, else the copy packed in the jar. */
+  /**
+   * The named file when it exists, else the copy packed in the jar. Hazelcast's loaders (not its
+   * config builders) apply its {@code HZ_*} environment overrides, e.g. {@code HZ_CLUSTERNAME}.
+   */
   private static Config hazelcastConfig(String path) throws Exception {
     if (Files.isRegularFile(Path.of(path))) {
-      return new FileSystemXmlConfig(path);
+      return Config.loadFromFile(new File(path));
     }
-    try (InputStream packed = Main.class.getClassLoader().getResourceAsStream("cluster.xml")) {
-      if (packed == null) {
-        throw new FileNotFoundException("no such file, and no cluster.xml in the jar");
-      }
-      return new XmlConfigBuilder(packed).build();
+    if (Main.class.getClassLoader().getResource("cluster.xml") == null) {
+      throw new java.io.FileNotFoundException("no such file, and no cluster.xml in the jar");
     }
+    return Config.loadFromClasspath(Main.class.getClassLoader(), "cluster.xml");
   }
 
-  private static void stop(Vertx vertx) {
-    LOG.log(Level.INFO, "shutting down");
+  /**
+   * Runs on SIGTERM: the node's graceful stop, bounded by the shutdown timeout. The JVM would end a
+   * process stopped by a signal with status 143; a node that drained and left the cluster in time
+   * exits 0 instead, so a supervisor can tell a clean stop from a crash, and 1 when it did not.
+   */
+  private static void stop(HeraldNode node, HeraldConfig config) {
+    long timeout = config.shutdownTimeout().toMillis();
+    LOG.log(Level.INFO, "shutting down (at most {0} ms)", timeout);
+    int status = 0;
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "shutdown did not complete cleanly: " + e);
+      node.shutdown().toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.log(Level.WARNING, "shutdown did not finish within {0} ms; exiting anyway", timeout);
+      status = 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      status = 1;
+    } catch (ExecutionException e) {
+      LOG.log(Level.WARNING, "shutdown did not complete cleanly: " + e.getCause());
+      status = 1;
     }
+    ShutdownLogManager.release();
+    // halt, not exit: exit from a shutdown hook blocks forever. The other hooks (java.util.logging's)
+    // have nothing left to do once the handlers are released.
+    Runtime.getRuntime().halt(status);
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
-import io.herald.verticles.security.NodeSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,18 +26,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class HttpVerticleTest {
 
-  private HttpVerticle http;
+  private HeraldNode node;
   private HttpClient client;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     // A webroot path that does not exist, so the pages come from the classpath as they do from the jar.
-    HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--webroot", "no-such-dir"}, Map.of());
-    http = new HttpVerticle(config, NodeSecurity.load(vertx, config));
+    HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--webroot", "no-such-dir", "--http-instances", "2"}, Map.of());
     client = vertx.createHttpClient();
-    vertx.deployVerticle(http)
-        .compose(id -> vertx.deployVerticle(new TickerVerticle()))
-        .onComplete(ctx.succeedingThenComplete());
+    HeraldNode.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
+      node = deployed;
+      ctx.completeNow();
+    }));
   }
 
   @Test
@@ -48,6 +47,38 @@ class HttpVerticleTest {
       return b.toJsonObject();
     })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
       assertEquals(new JsonObject().put("status", "UP"), body);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aStandaloneNodeIsReady(VertxTestContext ctx) {
+    get("/ready").compose(r -> r.body().map(b -> {
+      assertEquals(200, r.statusCode());
+      assertEquals("no-store", r.getHeader("cache-control"));
+      return b.toJsonObject();
+    })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("cluster", "UP").put("http", "UP")), body);
+      ctx.completeNow();
+    })));
+  }
+
+  /** Development mode listens on loopback only, so the cluster view is open there: one member, itself. */
+  @Test
+  void aStandaloneNodeListsItselfAsTheOnlyMember(VertxTestContext ctx) {
+    get("/api/cluster").compose(r -> r.body().map(b -> {
+      assertEquals(200, r.statusCode());
+      return b.toJsonObject();
+    })).onComplete(ctx.succeeding(view -> ctx.verify(() -> {
+      assertEquals(node.nodeId(), view.getString("self"));
+      assertEquals(false, view.getBoolean("clustered"));
+      assertEquals(1, view.getJsonArray("members").size());
+      JsonObject self = view.getJsonArray("members").getJsonObject(0);
+      assertEquals(node.nodeId(), self.getString("node"));
+      assertEquals("127.0.0.1:" + node.httpPort(), self.getString("http"));
+      assertEquals(true, self.getBoolean("self"));
+      assertEquals(true, self.getBoolean("reachable"));
+      assertEquals(0, self.getInteger("connections"));
       ctx.completeNow();
     })));
   }
@@ -112,6 +143,6 @@ class HttpVerticleTest {
   }
 
   private Future<HttpClientResponse> get(String uri) {
-    return client.request(HttpMethod.GET, http.actualPort(), "127.0.0.1", uri).compose(r -> r.send());
+    return client.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", uri).compose(r -> r.send());
   }
 }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herald.verticles.HttpVerticle;
+import io.herald.verticles.HeraldNode;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
-import io.herald.verticles.security.NodeSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -55,16 +54,18 @@ class AccessLogTest {
     @Override
     public void close() {}
   };
-  private HttpVerticle http;
+  private HeraldNode node;
   private HttpClient client;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     Logger.getLogger("").addHandler(capture);
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--ticker", "false"}, Map.of());
-    http = new HttpVerticle(config, NodeSecurity.load(vertx, config));
     client = vertx.createHttpClient();
-    vertx.deployVerticle(http).onComplete(ctx.succeedingThenComplete());
+    HeraldNode.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
+      node = deployed;
+      ctx.completeNow();
+    }));
   }
 
   @AfterEach
@@ -81,9 +82,9 @@ class AccessLogTest {
                 assertEquals(200, sse.statusCode());
                 return sse.request().connection().close();
               })
-              .compose(v -> vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setPort(http.actualPort()).setHost("127.0.0.1")
+              .compose(v -> vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setPort(node.httpPort()).setHost("127.0.0.1")
                   .setURI("/ws?" + q)).compose(ws -> ws.close()))
-              .compose(v -> client.request(HttpMethod.POST, http.actualPort(), "127.0.0.1", "/api/publish?" + q)
+              .compose(v -> client.request(HttpMethod.POST, node.httpPort(), "127.0.0.1", "/api/publish?" + q)
                   .compose(r -> r.send("{\"address\":\"public.news\",\"data\":1}")))
               .compose(r -> {
                 assertEquals(202, r.statusCode());
@@ -120,6 +121,6 @@ class AccessLogTest {
   }
 
   private Future<HttpClientResponse> get(String uri) {
-    return client.request(HttpMethod.GET, http.actualPort(), "127.0.0.1", uri).compose(r -> r.send());
+    return client.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", uri).compose(r -> r.send());
   }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.address.Operation;
 import io.herald.bridge.auth.Identity;
-import io.herald.verticles.HttpVerticle;
+import io.herald.verticles.HeraldNode;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
@@ -64,10 +64,9 @@ class NodeSecurityTest {
   @Test
   void withAKeyConfiguredDevTokenDoesNotExist(Vertx vertx, VertxTestContext ctx) {
     HeraldConfig config = config(Map.of("HERALD_JWT_SECRET", SECRET), "--http-port", "0", "--access-log", "false");
-    HttpVerticle http = new HttpVerticle(config, NodeSecurity.load(vertx, config));
     HttpClient client = vertx.createHttpClient();
-    vertx.deployVerticle(http)
-        .compose(id -> client.request(HttpMethod.GET, http.actualPort(), "127.0.0.1", "/dev/token?sub=alice"))
+    HeraldNode.deploy(vertx, config)
+        .compose(node -> client.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", "/dev/token?sub=alice"))
         .compose(r -> r.send())
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertEquals(404, r.statusCode());

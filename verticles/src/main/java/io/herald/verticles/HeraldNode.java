@@ -1,0 +1,148 @@
+package io.herald.verticles;
+
+import io.herald.verticles.cluster.Membership;
+import io.herald.verticles.cluster.NodeConnections;
+import io.herald.verticles.cluster.NodeReportVerticle;
+import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.node.NodeServices;
+import io.herald.verticles.node.NodeState;
+import io.herald.verticles.ready.CheckState;
+import io.herald.verticles.ready.Readiness;
+import io.herald.verticles.ready.ReadinessCheck;
+import io.herald.verticles.security.NodeSecurity;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Herald node on a Vert.x instance: its HTTP verticle instances, the verticle that reports on
+ * it to the cluster, the demo ticker, and its graceful stop.
+ */
+public final class HeraldNode {
+
+  private static final Logger LOG = System.getLogger(HeraldNode.class.getName());
+
+  private final Vertx vertx;
+  private final NodeServices services;
+  private final String httpDeployment;
+  private final int httpPort;
+
+  private HeraldNode(Vertx vertx, NodeServices services, String httpDeployment, int httpPort) {
+    this.vertx = vertx;
+    this.services = services;
+    this.httpDeployment = httpDeployment;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * Deploys a node on a running Vert.x, standalone or clustered. Completes once every HTTP verticle
+   * instance listens and the node's address is published to the cluster: from then on it is ready.
+   */
+  public static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config) {
+    NodeState state = new NodeState();
+    Membership membership = Membership.of(vertx);
+    Readiness readiness = new Readiness(List.of(
+        ReadinessCheck.of("cluster", () -> membership.joined() ? CheckState.UP : CheckState.DOWN),
+        ReadinessCheck.of("http", () -> switch (state.phase()) {
+          case STARTING -> CheckState.DOWN;
+          case SERVING -> CheckState.UP;
+          case DRAINING -> CheckState.DRAINING;
+        })));
+    // Key and rules files are read on a worker: a clustered start completes on an event loop.
+    return vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
+        .map(security -> new NodeServices(config, security, state, membership, readiness))
+        .compose(services -> vertx.deployVerticle(new NodeReportVerticle(membership, state, config.httpInstances()))
+            .compose(id -> deployHttp(vertx, services))
+            .compose(node -> node.announce().map(node)))
+        .compose(node -> config.ticker() ? vertx.deployVerticle(new TickerVerticle()).map(node) : Future.succeededFuture(node));
+  }
+
+  private static Future<HeraldNode> deployHttp(Vertx vertx, NodeServices services) {
+    // The instances are kept only to read the port they share (the chosen one when configured with 0).
+    List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          HttpVerticle instance = new HttpVerticle(services);
+          instances.add(instance);
+          return instance;
+        }, new DeploymentOptions().setInstances(services.config().httpInstances()))
+        .map(id -> new HeraldNode(vertx, services, id, instances.get(0).actualPort()));
+  }
+
+  /** Publishes the node's HTTP address and start time to the cluster, then takes clients. */
+  private Future<Void> announce() {
+    String address = httpAddress();
+    JsonObject facts = new JsonObject().put("http", address).put("startedAt", services.state().startedAt().toString());
+    return services.membership().publish(facts).onSuccess(v -> {
+      services.state().serving(address);
+      LOG.log(Level.INFO, "node {0} serving on {1} ({2} HTTP verticle instances, {3})", services.membership().nodeId(),
+          address, services.config().httpInstances(), vertx.isClustered() ? "clustered" : "standalone");
+    });
+  }
+
+  /** Where clients reach this node: a wildcard bind is named by the address the cluster knows the node by. */
+  private String httpAddress() {
+    String host = services.config().httpHost();
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    if (wildcard && services.membership().clusterHost() != null) {
+      host = services.membership().clusterHost();
+    }
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return host + ":" + httpPort;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String nodeId() {
+    return services.membership().nodeId();
+  }
+
+  public NodeState state() {
+    return services.state();
+  }
+
+  /**
+   * The graceful stop, in this order:
+   * <ol>
+   *   <li>{@code /ready} answers 503 and new requests are refused, so load balancers stop sending
+   *       clients here while those already here are told to leave;
+   *   <li>the HTTP verticles are undeployed: each tells its clients to reconnect elsewhere (SSE: a
+   *       short {@code retry:} and a {@code shutdown} event; WebSocket and SockJS: close code 1012)
+   *       and waits, bounded, for those last bytes to go out before its server closes;
+   *   <li>Vert.x closes: the other verticles stop and the node leaves the cluster, whose members
+   *       drop it from their view at once instead of after missed heartbeats.
+   * </ol>
+   * Completes once Vert.x is closed. The caller bounds the whole by the shutdown timeout with a
+   * clock of its own: a Vert.x that is closing cannot be trusted to fire its own timers.
+   */
+  public Future<Void> shutdown() {
+    Promise<Void> stopped = Promise.promise();
+    // The steps chain on an event loop, whichever thread asks (the JVM's shutdown hook does).
+    vertx.getOrCreateContext().runOnContext(v -> {
+      long start = System.nanoTime();
+      services.state().draining();
+      NodeConnections.gather(vertx, services.config().httpInstances(), NodeConnections.GATHER_TIMEOUT)
+          .onSuccess(counts -> LOG.log(Level.INFO, "draining: telling {0} clients to reconnect elsewhere",
+              counts.getInteger("connections")))
+          .transform(counted -> vertx.undeploy(httpDeployment))
+          .eventually(vertx::close)
+          .onSuccess(done -> LOG.log(Level.INFO, "stopped in {0} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)))
+          .onComplete(stopped);
+    });
+    return stopped.future();
+  }
+}

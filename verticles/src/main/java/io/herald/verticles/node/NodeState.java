@@ -1,0 +1,45 @@
+package io.herald.verticles.node;
+
+import java.time.Instant;
+
+/**
+ * Where a node is in its life, and the facts it learns while starting. Written by the node's
+ * launcher only and read by every HTTP verticle instance, on their own event loops: hence volatile,
+ * and each value is immutable.
+ */
+public final class NodeState {
+
+  /** A node starts, serves, then drains; it never goes back. */
+  public enum Phase { STARTING, SERVING, DRAINING }
+
+  private final Instant startedAt = Instant.now();
+  private volatile Phase phase = Phase.STARTING;
+  private volatile String httpAddress;
+
+  public Phase phase() {
+    return phase;
+  }
+
+  /** When the node began starting. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** {@code host:port} clients reach this node on, or {@code null} until it serves. */
+  public String httpAddress() {
+    return httpAddress;
+  }
+
+  /** Every HTTP verticle instance listens: the node takes clients. */
+  public void serving(String address) {
+    if (phase == Phase.STARTING) {
+      httpAddress = address;
+      phase = Phase.SERVING;
+    }
+  }
+
+  /** The node is stopping: it answers not-ready and refuses new requests from now on. */
+  public void draining() {
+    phase = Phase.DRAINING;
+  }
+}
