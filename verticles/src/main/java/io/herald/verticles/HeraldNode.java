@@ -136,7 +136,8 @@ public final class HeraldNode {
       long start = System.nanoTime();
       services.state().draining();
       NodeConnections.gather(vertx, services.config().httpInstances(), NodeConnections.GATHER_TIMEOUT)
-          .onSuccess(counts -> LOG.log(Level.INFO, "draining: telling {0} clients to reconnect elsewhere",
+          .onSuccess(counts -> LOG.log(Level.INFO,
+              "draining: telling {0,choice,0#no client|1#1 client|1<{0,number,integer} clients} to reconnect elsewhere",
               counts.getInteger("connections")))
           .transform(counted -> vertx.undeploy(httpDeployment))
           .eventually(vertx::close)

@@ -1,6 +1,7 @@
 package io.herald.verticles.node;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Where a node is in its life, and the facts it learns while starting. Written by the node's
@@ -12,7 +13,7 @@ public final class NodeState {
   /** A node starts, serves, then drains; it never goes back. */
   public enum Phase { STARTING, SERVING, DRAINING }
 
-  private final Instant startedAt = Instant.now();
+  private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private volatile Phase phase = Phase.STARTING;
   private volatile String httpAddress;
 
