@@ -2,10 +2,9 @@ package io.herald.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.herald.verticles.HttpVerticle;
+import io.herald.verticles.HeraldNode;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
-import io.herald.verticles.security.NodeSecurity;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,11 +32,10 @@ class FanoutSmokeTest {
   @BeforeAll
   static void startHerald() {
     server = Vertx.vertx();
-    HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--ticker", "false", "--access-log", "false"},
-        Map.of("HERALD_JWT_SECRET", SECRET));
-    HttpVerticle verticle = new HttpVerticle(config, NodeSecurity.load(server, config));
-    server.deployVerticle(verticle).await();
-    port = verticle.actualPort();
+    // One HTTP verticle instance, as the benchmark's Herald pinned to one core runs.
+    HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--ticker", "false", "--access-log", "false",
+        "--http-instances", "1"}, Map.of("HERALD_JWT_SECRET", SECRET));
+    port = HeraldNode.deploy(server, config).await().httpPort();
   }
 
   @AfterAll

@@ -95,15 +95,18 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * The graceful half of a node's stop, in this order: every client is told to reconnect elsewhere
-   * while the server still runs to carry the farewells, the bridge waits (bounded) for them to go
-   * out, and only then does the server close, after its open connections finished or the same grace
-   * ran out. Vert.x would otherwise close the server right after this returns, cutting them short.
+   * while the server still runs to carry the farewells, the bridge waits for them to go out, and
+   * only then does the server close, once its open connections finished. Both waits share one
+   * grace, so the rest of the shutdown timeout is left for leaving the cluster. Vert.x would
+   * otherwise close the server right after this returns, cutting the farewells short.
    */
   @Override
   public Future<?> stop() {
-    long grace = config.drainGrace().toMillis();
-    return bridge.drain(config.drainGrace())
-        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS));
+    long deadline = System.nanoTime() + config.drainGrace().toNanos();
+    return bridge.drain(config.drainGrace()).eventually(() -> {
+      long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      return server == null ? Future.succeededFuture() : server.shutdown(left, TimeUnit.MILLISECONDS);
+    });
   }
 
   /** The port this instance listens on (the chosen one when configured with 0). */
