@@ -2,7 +2,7 @@ package io.herald.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.herald.verticles.HeraldNode;
+import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
 import io.vertx.core.Context;
@@ -35,7 +35,7 @@ class FanoutSmokeTest {
     // One HTTP verticle instance, as the benchmark's Herald pinned to one core runs.
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--ticker", "false", "--access-log", "false",
         "--http-instances", "1"}, Map.of("HERALD_JWT_SECRET", SECRET));
-    port = HeraldNode.deploy(server, config).await().httpPort();
+    port = NodeDeployment.deploy(server, config).await().httpPort();
   }
 
   @AfterAll

@@ -42,7 +42,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    HeraldNode node;
+    NodeDeployment node;
     try {
       // Waited for on this thread: exiting from a callback would run on a Vert.x that is closing.
       node = start(config).toCompletionStage().toCompletableFuture().get();
@@ -63,9 +63,9 @@ public final class Main {
   }
 
   /** Starts a node: Vert.x (clustered or not), then the node's verticles. */
-  public static Future<HeraldNode> start(HeraldConfig config) {
+  public static Future<NodeDeployment> start(HeraldConfig config) {
     // The close is not waited for: its callbacks would be due on event loops that are shutting down.
-    return createVertx(config).compose(vertx -> HeraldNode.deploy(vertx, config)
+    return createVertx(config).compose(vertx -> NodeDeployment.deploy(vertx, config)
         .recover(e -> {
           vertx.close();
           return Future.failedFuture(e);
@@ -104,7 +104,7 @@ public final class Main {
    * process stopped by a signal with status 143; a node that drained and left the cluster in time
    * exits 0 instead, so a supervisor can tell a clean stop from a crash, and 1 when it did not.
    */
-  private static void stop(HeraldNode node, HeraldConfig config) {
+  private static void stop(NodeDeployment node, HeraldConfig config) {
     long timeout = config.shutdownTimeout().toMillis();
     LOG.log(Level.INFO, "shutting down (at most {0} ms)", timeout);
     int status = 0;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GracefulShutdownTest {
 
   private Vertx nodeVertx;
-  private HeraldNode node;
+  private NodeDeployment node;
   private Vertx clients;
   private HttpClient http;
   private String reader;
@@ -45,7 +45,7 @@ class GracefulShutdownTest {
   @BeforeEach
   void start(@TempDir Path keys) {
     nodeVertx = Vertx.vertx();
-    node = await(onLoop(nodeVertx, () -> HeraldNode.deploy(nodeVertx, HeraldCluster.config())));
+    node = await(onLoop(nodeVertx, () -> NodeDeployment.deploy(nodeVertx, HeraldCluster.config())));
     clients = Vertx.vertx();
     http = clients.createHttpClient();
     reader = Tokens.create(clients, keys).hs256(Tokens.sub("reader"));

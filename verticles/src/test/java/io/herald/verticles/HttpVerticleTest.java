@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class HttpVerticleTest {
 
-  private HeraldNode node;
+  private NodeDeployment node;
   private HttpClient client;
 
   @BeforeEach
@@ -34,7 +34,7 @@ class HttpVerticleTest {
     // A webroot path that does not exist, so the pages come from the classpath as they do from the jar.
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--webroot", "no-such-dir", "--http-instances", "2"}, Map.of());
     client = vertx.createHttpClient();
-    HeraldNode.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
+    NodeDeployment.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
       node = deployed;
       ctx.completeNow();
     }));

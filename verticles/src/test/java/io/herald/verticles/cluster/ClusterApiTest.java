@@ -15,7 +15,7 @@ import io.herald.bridge.support.Http;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.WebSocketFrameClient;
-import io.herald.verticles.HeraldNode;
+import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.support.HeraldCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -43,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterApiTest {
 
   private HeraldCluster cluster;
-  private HeraldNode a;
-  private HeraldNode b;
-  private HeraldNode c;
+  private NodeDeployment a;
+  private NodeDeployment b;
+  private NodeDeployment c;
   private Vertx clients;
   private HttpClient http;
   private Tokens tokens;
@@ -71,7 +71,7 @@ class ClusterApiTest {
 
   @Test
   void aJoinedNodeIsReady() {
-    for (HeraldNode node : List.of(a, b, c)) {
+    for (NodeDeployment node : List.of(a, b, c)) {
       Http.Reply ready = Http.get(http, node.httpPort(), "/ready");
       assertEquals(200, ready.status(), ready.body().toString());
       assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("cluster", "UP").put("http", "UP")),
@@ -96,7 +96,7 @@ class ClusterApiTest {
     assertTrue(view.getBoolean("clustered"));
     JsonArray members = view.getJsonArray("members");
     assertEquals(3, members.size(), members::encodePrettily);
-    for (HeraldNode node : List.of(a, b, c)) {
+    for (NodeDeployment node : List.of(a, b, c)) {
       JsonObject member = member(view, node);
       assertEquals("127.0.0.1:" + node.httpPort(), member.getString("http"), member::encode);
       assertEquals(node == c, member.getBoolean("self"), member::encode);
@@ -154,7 +154,7 @@ class ClusterApiTest {
 
   @Test
   void aNodeThatShutsDownLeavesTheList() {
-    HeraldNode leaving = cluster.startNode();
+    NodeDeployment leaving = cluster.startNode();
     assertNotNull(find(clusterUntil(a, v -> find(v, leaving.nodeId()) != null), leaving.nodeId()));
     await(leaving.shutdown());
     JsonObject view = clusterUntil(a, v -> find(v, leaving.nodeId()) == null);
@@ -162,7 +162,7 @@ class ClusterApiTest {
   }
 
   /** Asks a node for the cluster until the answer satisfies the condition, for at most Http.WAIT_SECONDS. */
-  private JsonObject clusterUntil(HeraldNode node, Predicate<JsonObject> condition) {
+  private JsonObject clusterUntil(NodeDeployment node, Predicate<JsonObject> condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Http.WAIT_SECONDS);
     JsonObject view;
     do {
@@ -177,7 +177,7 @@ class ClusterApiTest {
     throw new AssertionError("the cluster view never matched; last: " + view.encodePrettily());
   }
 
-  private static JsonObject member(JsonObject view, HeraldNode node) {
+  private static JsonObject member(JsonObject view, NodeDeployment node) {
     return member(view, node.nodeId());
   }
 

@@ -14,7 +14,7 @@ import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.WebSocketFrameClient;
 import io.herald.bridge.support.XhrPollingFrameClient;
-import io.herald.verticles.HeraldNode;
+import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.support.HeraldCluster;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,9 +46,9 @@ class ClusterDeliveryTest {
   private static final String NEWS = "public.news";
 
   private HeraldCluster cluster;
-  private HeraldNode a;
-  private HeraldNode b;
-  private HeraldNode c;
+  private NodeDeployment a;
+  private NodeDeployment b;
+  private NodeDeployment c;
   private Vertx service;
   private Vertx clients;
   private HttpClient http;

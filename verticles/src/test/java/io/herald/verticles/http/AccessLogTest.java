@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herald.verticles.HeraldNode;
+import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
 import io.vertx.core.Future;
@@ -54,7 +54,7 @@ class AccessLogTest {
     @Override
     public void close() {}
   };
-  private HeraldNode node;
+  private NodeDeployment node;
   private HttpClient client;
 
   @BeforeEach
@@ -62,7 +62,7 @@ class AccessLogTest {
     Logger.getLogger("").addHandler(capture);
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--ticker", "false"}, Map.of());
     client = vertx.createHttpClient();
-    HeraldNode.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
+    NodeDeployment.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
       node = deployed;
       ctx.completeNow();
     }));

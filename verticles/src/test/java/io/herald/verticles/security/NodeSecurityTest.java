@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.address.Operation;
 import io.herald.bridge.auth.Identity;
-import io.herald.verticles.HeraldNode;
+import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
@@ -65,7 +65,7 @@ class NodeSecurityTest {
   void withAKeyConfiguredDevTokenDoesNotExist(Vertx vertx, VertxTestContext ctx) {
     HeraldConfig config = config(Map.of("HERALD_JWT_SECRET", SECRET), "--http-port", "0", "--access-log", "false");
     HttpClient client = vertx.createHttpClient();
-    HeraldNode.deploy(vertx, config)
+    NodeDeployment.deploy(vertx, config)
         .compose(node -> client.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", "/dev/token?sub=alice"))
         .compose(r -> r.send())
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {

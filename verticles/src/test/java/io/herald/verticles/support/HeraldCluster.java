@@ -2,7 +2,7 @@ package io.herald.verticles.support;
 
 import io.herald.bridge.support.TestCluster;
 import io.herald.bridge.support.Tokens;
-import io.herald.verticles.HeraldNode;
+import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
 import io.vertx.core.Future;
@@ -34,9 +34,9 @@ public final class HeraldCluster implements AutoCloseable {
   }
 
   /** A new member running a Herald node; returns once the node serves. */
-  public HeraldNode startNode(String... extra) {
+  public NodeDeployment startNode(String... extra) {
     Vertx member = member();
-    return await(onLoop(member, () -> HeraldNode.deploy(member, config(extra))));
+    return await(onLoop(member, () -> NodeDeployment.deploy(member, config(extra))));
   }
 
   /** A new member that runs no Herald verticle: a service's node. */

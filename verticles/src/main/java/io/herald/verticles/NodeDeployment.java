@@ -22,19 +22,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Herald node on a Vert.x instance: its HTTP verticle instances, the verticle that reports on
- * it to the cluster, the demo ticker, and its graceful stop.
+ * The verticles of one Herald node on a Vert.x instance, deployed and stopped as one: its HTTP
+ * verticle instances, the verticle that reports on it to the cluster, the demo ticker, and its
+ * graceful stop.
  */
-public final class HeraldNode {
+public final class NodeDeployment {
 
-  private static final Logger LOG = System.getLogger(HeraldNode.class.getName());
+  private static final Logger LOG = System.getLogger(NodeDeployment.class.getName());
 
   private final Vertx vertx;
   private final NodeServices services;
   private final String httpDeployment;
   private final int httpPort;
 
-  private HeraldNode(Vertx vertx, NodeServices services, String httpDeployment, int httpPort) {
+  private NodeDeployment(Vertx vertx, NodeServices services, String httpDeployment, int httpPort) {
     this.vertx = vertx;
     this.services = services;
     this.httpDeployment = httpDeployment;
@@ -45,7 +46,7 @@ public final class HeraldNode {
    * Deploys a node on a running Vert.x, standalone or clustered. Completes once every HTTP verticle
    * instance listens and the node's address is published to the cluster: from then on it is ready.
    */
-  public static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config) {
+  public static Future<NodeDeployment> deploy(Vertx vertx, HeraldConfig config) {
     NodeState state = new NodeState();
     Membership membership = Membership.of(vertx);
     Readiness readiness = new Readiness(List.of(
@@ -64,7 +65,7 @@ public final class HeraldNode {
         .compose(node -> config.ticker() ? vertx.deployVerticle(new TickerVerticle()).map(node) : Future.succeededFuture(node));
   }
 
-  private static Future<HeraldNode> deployHttp(Vertx vertx, NodeServices services) {
+  private static Future<NodeDeployment> deployHttp(Vertx vertx, NodeServices services) {
     // The instances are kept only to read the port they share (the chosen one when configured with 0).
     List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
@@ -72,7 +73,7 @@ public final class HeraldNode {
           instances.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(services.config().httpInstances()))
-        .map(id -> new HeraldNode(vertx, services, id, instances.get(0).actualPort()));
+        .map(id -> new NodeDeployment(vertx, services, id, instances.get(0).actualPort()));
   }
 
   /** Publishes the node's HTTP address and start time to the cluster, then takes clients. */
