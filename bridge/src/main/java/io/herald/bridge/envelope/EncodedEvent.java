@@ -12,6 +12,7 @@ public final class EncodedEvent {
 
   private final Envelope envelope;
   private Buffer sse;
+  private Buffer sseBody;
   private Buffer frame;
 
   public EncodedEvent(Envelope envelope) {
@@ -28,6 +29,18 @@ public final class EncodedEvent {
       sse = SseFormat.event(envelope.id(), envelope.type(), envelope.toJson());
     }
     return sse;
+  }
+
+  /**
+   * The SSE event without its {@code id:} line: for a stream whose cursor is its own (it covers
+   * several addresses), which writes its {@code id:} line first, and for an event that must not
+   * move a stream's cursor.
+   */
+  public Buffer sseBody() {
+    if (sseBody == null) {
+      sseBody = SseFormat.event(null, envelope.type(), envelope.toJson());
+    }
+    return sseBody;
   }
 
   /**
