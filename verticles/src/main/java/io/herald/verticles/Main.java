@@ -3,6 +3,8 @@ package io.herald.verticles;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import io.herald.bridge.HeraldNode;
+import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
@@ -81,10 +83,12 @@ public final class Main {
     } catch (Exception e) {
       return Future.failedFuture(new ConfigException("cluster config " + config.clusterConfig() + ": " + e.getMessage()));
     }
-    return Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    return Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastHistoryStore.configure(hazelcast))).buildClustered();
   }
 
   private static Future<String> deploy(Vertx vertx, HeraldConfig config) {
+    // Before any verticle: every publish of the node, a plain bus publish included, goes through it.
+    HeraldNode.install(vertx, config.history());
     // Key and rules files are read on a worker: a clustered start completes on an event loop.
     Future<String> http = vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
         .compose(security -> vertx.deployVerticle(() -> new HttpVerticle(config, security),

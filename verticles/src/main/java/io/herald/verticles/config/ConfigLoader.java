@@ -1,6 +1,7 @@
 package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.auth.JwtSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +110,16 @@ public final class ConfigLoader {
         raw.get(Setting.WEBROOT),
         bool(raw, Setting.TICKER),
         bool(raw, Setting.CLUSTER),
-        raw.get(Setting.CLUSTER_CONFIG));
+        raw.get(Setting.CLUSTER_CONFIG),
+        history(raw));
+  }
+
+  private static HistoryPolicy history(Map<Setting, String> raw) {
+    try {
+      return HistoryPolicy.parse(raw.get(Setting.HISTORY));
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.HISTORY, raw, e.getMessage());
+    }
   }
 
   private static JwtSettings jwt(Map<Setting, String> raw) {
