@@ -14,6 +14,7 @@ public final class EncodedEvent {
   private Buffer sse;
   private Buffer sseBody;
   private Buffer frame;
+  private Buffer webSocketFrame;
 
   public EncodedEvent(Envelope envelope) {
     this.envelope = envelope;
@@ -52,5 +53,13 @@ public final class EncodedEvent {
       frame = Buffer.buffer(Frames.rec(envelope));
     }
     return frame;
+  }
+
+  /** The {@link #frame()} inside a WebSocket text frame's bytes, ready for the socket. */
+  public Buffer webSocketFrame() {
+    if (webSocketFrame == null) {
+      webSocketFrame = WebSocketFraming.text(frame());
+    }
+    return webSocketFrame;
   }
 }

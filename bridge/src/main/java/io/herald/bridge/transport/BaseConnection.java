@@ -271,8 +271,13 @@ public abstract class BaseConnection implements ClientConnection {
   /** Queues a frame of this connection's own (an acknowledgement, a reply, a heartbeat). */
   protected final void send(Buffer frame) {
     if (closedBy == null) {
-      queue.offer(frame);
+      queue.offer(controlForm(frame));
     }
+  }
+
+  /** How a frame of the connection's own goes onto its socket; as it is, unless the transport frames its writes itself. */
+  protected Buffer controlForm(Buffer frame) {
+    return frame;
   }
 
   protected final boolean queueIdle() {

@@ -80,7 +80,7 @@ public abstract class FrameConnection extends BaseConnection {
   }
 
   @Override
-  protected final Buffer wireForm(EncodedEvent event) {
+  protected Buffer wireForm(EncodedEvent event) {
     return event.frame();
   }
 
