@@ -52,7 +52,7 @@ public final class SockJsTransport {
         })
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
     // Malformed SockJS requests get Herald's JSON errors here; SockJS would answer some with a 500.
-    router.route(PATH + "/*").handler(new SockJsGuard(runtime.vertx()));
+    router.route(PATH + "/*").handler(new SockJsGuard(new LocalSessions(runtime.vertx())));
     router.route(PATH + "/*").subRouter(sockJs);
   }
 
