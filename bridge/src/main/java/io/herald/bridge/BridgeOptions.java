@@ -159,7 +159,7 @@ public final class BridgeOptions {
   public BridgeOptions setNodeAddress(String nodeAddress) {
     if (nodeAddress != null) {
       HostAndPort parsed = HostAndPort.parseAuthority(nodeAddress, -1);
-      if (parsed == null || parsed.port() < 1 || parsed.port() > 65535) {
+      if (parsed == null || parsed.host().isEmpty() || parsed.port() < 1 || parsed.port() > 65535) {
         throw new IllegalArgumentException("nodeAddress must be host:port with a port from 1 to 65535, was '" + nodeAddress + "'");
       }
     }
