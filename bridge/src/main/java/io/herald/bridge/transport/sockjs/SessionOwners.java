@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SessionOwners {
 
-  static final String MAP_NAME = "herald.sockjs.owners";
   /** How long an entry outlives its last renewal: a crashed node's entries are gone after this. */
   static final Duration TTL = Duration.ofMinutes(2);
   private static final long RENEW_MS = TTL.toMillis() / 3;
@@ -68,7 +67,7 @@ final class SessionOwners {
     this.vertx = vertx;
     this.self = self;
     this.local = local;
-    this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
+    this.map = vertx.sharedData().getAsyncMap(SockJsTransport.OWNERS_MAP);
     this.sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> sweep());
   }
 

@@ -28,6 +28,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 public final class SockJsTransport {
 
   public static final String PATH = "/eventbus";
+  /** The cluster-wide map (a Hazelcast map when clustered) of which node holds each SockJS session. */
+  public static final String OWNERS_MAP = "herald.sockjs.owners";
   private static final String IDENTITY = "herald.identity";
 
   private final BridgeRuntime runtime;

@@ -326,7 +326,7 @@ class SockJsAffinityTest {
   }
 
   private static AsyncMap<String, String> owners() {
-    return await(memberA.sharedData().<String, String>getAsyncMap(SessionOwners.MAP_NAME));
+    return await(memberA.sharedData().<String, String>getAsyncMap(SockJsTransport.OWNERS_MAP));
   }
 
   private static String ownerOf(String session) {
