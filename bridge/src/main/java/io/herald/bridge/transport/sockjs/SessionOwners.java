@@ -87,13 +87,17 @@ final class SessionOwners {
    * @return the holder: this node, or the node that was recorded before
    */
   Future<String> claim(String session) {
-    return map.compose(m -> m.putIfAbsent(session, self, TTL.toMillis())).map(previous -> {
-      if (previous != null && !previous.equals(self)) {
-        return previous;
-      }
-      claims.put(session, new Claim(System.currentTimeMillis()));
-      return self;
-    });
+    // A plain read first: most requests that get here are for a session another node holds, and a
+    // read is cheaper than Hazelcast's putIfAbsent, which vertx-hazelcast runs on a worker thread.
+    return ownerOf(session).compose(known -> known != null && !known.equals(self)
+        ? Future.succeededFuture(known)
+        : map.compose(m -> m.putIfAbsent(session, self, TTL.toMillis())).map(previous -> {
+          if (previous != null && !previous.equals(self)) {
+            return previous;
+          }
+          claims.put(session, new Claim(System.currentTimeMillis()));
+          return self;
+        }));
   }
 
   /** Records this node as the session's holder whatever the map said: it is creating the session here. */
