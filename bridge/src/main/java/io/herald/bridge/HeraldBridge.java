@@ -33,10 +33,12 @@ public final class HeraldBridge {
   private static final Duration TICK = Duration.ofSeconds(1);
 
   private final BridgeRuntime runtime;
+  private final SockJsTransport sockJs;
   private final long heartbeatTimer;
 
   private HeraldBridge(BridgeRuntime runtime) {
     this.runtime = runtime;
+    this.sockJs = new SockJsTransport(runtime);
     Vertx vertx = runtime.vertx();
     // One timer for all connections, not one per connection: every second (token expiry), or at the
     // heartbeat interval when that is shorter.
@@ -69,7 +71,7 @@ public final class HeraldBridge {
   public HeraldBridge mount(Router router) {
     router.get(SseTransport.PATH).handler(new SseTransport(runtime));
     router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
-    new SockJsTransport(runtime).mount(router);
+    sockJs.mount(router);
     router.get(HistoryApi.PATH).handler(QueryCheck.INSTANCE).handler(new HistoryApi(runtime.history(), runtime.rules(), runtime.authenticator()));
     router.post(PublishApi.PATH)
         .handler(QueryCheck.INSTANCE)
@@ -91,10 +93,13 @@ public final class HeraldBridge {
         runtime.connections().closedCount(CloseReason.IDLE_TIMEOUT));
   }
 
-  /** Closes every connection (telling clients the node is shutting down) and unregisters every consumer. */
+  /**
+   * Closes every connection (telling clients the node is shutting down), unregisters every consumer,
+   * and removes this node's SockJS sessions from the cluster's owners map.
+   */
   public Future<Void> close() {
     runtime.vertx().cancelTimer(heartbeatTimer);
     runtime.connections().all().forEach(c -> c.close(CloseReason.SHUTDOWN));
-    return runtime.hub().close();
+    return Future.join(runtime.hub().close(), sockJs.close()).mapEmpty();
   }
 }

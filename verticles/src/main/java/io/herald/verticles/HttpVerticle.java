@@ -1,5 +1,6 @@
 package io.herald.verticles;
 
+import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.HeraldBridge;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.verticles.config.HeraldConfig;
@@ -38,8 +39,30 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    bridge = HeraldBridge.create(vertx, config.bridge(), security.rules(), security.authenticator());
     Router router = Router.router(vertx);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
+    HttpServer http = vertx.createHttpServer(options).requestHandler(router);
+    // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
+    if (!config.cluster() || config.httpPort() != 0) {
+      addRoutes(router, config.nodeAddress(config.httpPort()));
+      return http.listen().onSuccess(this::listening);
+    }
+    // A clustered node on a port the system picks: its address holds that port, known once it
+    // listens; until it logs the port, nobody knows where to send a request.
+    return http.listen().onSuccess(s -> {
+      addRoutes(router, config.nodeAddress(s.actualPort()));
+      listening(s);
+    });
+  }
+
+  private void addRoutes(Router router, String nodeAddress) {
+    // In a cluster, the bridge forwards SockJS requests for sessions held by other nodes to them.
+    BridgeOptions options = new BridgeOptions(config.bridge()).setNodeAddress(nodeAddress);
+    bridge = HeraldBridge.create(vertx, options, security.rules(), security.authenticator());
     if (config.accessLog()) {
       router.route().handler(new AccessLog());
     }
@@ -55,20 +78,11 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
+  }
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.httpHost())
-        .setPort(config.httpPort())
-        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
-        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
-    // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
-    return vertx.createHttpServer(options)
-        .requestHandler(router)
-        .listen()
-        .onSuccess(s -> {
-          server = s;
-          LOG.log(Level.INFO, "listening on {0}:{1,number,#}", config.httpHost(), s.actualPort());
-        });
+  private void listening(HttpServer s) {
+    server = s;
+    LOG.log(Level.INFO, "listening on {0}:{1,number,#}", config.httpHost(), s.actualPort());
   }
 
   @Override

@@ -26,6 +26,7 @@ public enum ErrorCode {
   UNAVAILABLE("unavailable", 503),
   TIMEOUT("timeout", 504),
   RECIPIENT_FAILURE("recipient-failure", 502),
+  OWNER_UNAVAILABLE("owner-unavailable", 502),
   INTERNAL("internal", 500);
 
   private final String code;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param jwt token verification; without keys the node runs in development mode
  * @param rules the address rules file, or {@code null} for the defaults
  * @param history which addresses keep history, and how much
+ * @param advertisedHost the host other cluster nodes reach this node's HTTP port at
  */
 public record HeraldConfig(
     String httpHost,
@@ -25,7 +26,20 @@ public record HeraldConfig(
     boolean ticker,
     boolean cluster,
     String clusterConfig,
-    HistoryPolicy history) {
+    HistoryPolicy history,
+    String advertisedHost) {
+
+  /**
+   * The address other nodes reach this node at, {@code host:port} ({@code [v6]:port} for an IPv6
+   * address), or {@code null} when the node is not clustered: only a cluster forwards SockJS requests.
+   */
+  public String nodeAddress(int port) {
+    return cluster ? authority(advertisedHost, port) : null;
+  }
+
+  static String authority(String host, int port) {
+    return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
 
   /** No verification key is configured: tokens come from {@code /dev/token}, signed with a random secret. */
   public boolean developmentMode() {

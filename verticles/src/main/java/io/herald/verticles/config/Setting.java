@@ -31,7 +31,8 @@ public enum Setting {
   CLUSTER("cluster", "false", "Join a Hazelcast cluster (configured by cluster-config) instead of running standalone."),
   CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used."),
   HISTORY("history", "user.**=1000/1h,group.**=1000/1h",
-      "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none.");
+      "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none."),
+  ADVERTISED_HOST("advertised-host", "", "In a cluster, the host or address at which the other nodes reach this node's HTTP port (they forward SockJS requests for the sessions held here); empty for the http-host.");
 
   private final String key;
   private final String defaultValue;
