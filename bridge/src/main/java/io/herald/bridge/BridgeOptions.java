@@ -1,5 +1,6 @@
 package io.herald.bridge;
 
+import io.vertx.core.net.HostAndPort;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -27,6 +28,7 @@ public final class BridgeOptions {
   private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
   private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
   private Duration sseRetry = DEFAULT_SSE_RETRY;
+  private String nodeAddress;
 
   public BridgeOptions() {}
 
@@ -41,6 +43,7 @@ public final class BridgeOptions {
     this.idleTimeout = other.idleTimeout;
     this.replyTimeout = other.replyTimeout;
     this.sseRetry = other.sseRetry;
+    this.nodeAddress = other.nodeAddress;
   }
 
   /** Largest WebSocket or SockJS frame a client may send, in bytes. */
@@ -140,6 +143,27 @@ public final class BridgeOptions {
 
   public BridgeOptions setSseRetry(Duration sseRetry) {
     this.sseRetry = positive("sseRetry", sseRetry);
+    return this;
+  }
+
+  /**
+   * The address ({@code host:port}) at which the other nodes of the cluster reach this node's HTTP
+   * server, or {@code null} (the default). When set, a SockJS session can be used from any node: a
+   * request for a session that another node holds is forwarded to it. When not set, every SockJS
+   * request is answered here, as by a single node.
+   */
+  public String getNodeAddress() {
+    return nodeAddress;
+  }
+
+  public BridgeOptions setNodeAddress(String nodeAddress) {
+    if (nodeAddress != null) {
+      HostAndPort parsed = HostAndPort.parseAuthority(nodeAddress, -1);
+      if (parsed == null || parsed.host().isEmpty() || parsed.port() < 1 || parsed.port() > 65535) {
+        throw new IllegalArgumentException("nodeAddress must be host:port with a port from 1 to 65535, was '" + nodeAddress + "'");
+      }
+    }
+    this.nodeAddress = nodeAddress;
     return this;
   }
 

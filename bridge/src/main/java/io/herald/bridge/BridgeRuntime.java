@@ -3,6 +3,7 @@ package io.herald.bridge;
 import io.herald.bridge.address.AddressRules;
 import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.fanout.SubscriptionHub;
+import io.herald.bridge.history.History;
 import io.herald.bridge.publish.Publisher;
 import io.herald.bridge.transport.ConnectionRegistry;
 import io.vertx.core.Vertx;
@@ -15,4 +16,5 @@ public record BridgeRuntime(
     Authenticator authenticator,
     SubscriptionHub hub,
     ConnectionRegistry connections,
-    Publisher publisher) {}
+    Publisher publisher,
+    History history) {}

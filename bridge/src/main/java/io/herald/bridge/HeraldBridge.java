@@ -4,6 +4,7 @@ import io.herald.bridge.address.AddressRules;
 import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.fanout.SubscriptionHub;
+import io.herald.bridge.history.HistoryApi;
 import io.herald.bridge.publish.PublishApi;
 import io.herald.bridge.publish.Publisher;
 import io.herald.bridge.transport.CloseReason;
@@ -36,10 +37,12 @@ public final class HeraldBridge {
   private static final Duration TICK = Duration.ofSeconds(1);
 
   private final BridgeRuntime runtime;
+  private final SockJsTransport sockJs;
   private final long heartbeatTimer;
 
   private HeraldBridge(BridgeRuntime runtime) {
     this.runtime = runtime;
+    this.sockJs = new SockJsTransport(runtime);
     Vertx vertx = runtime.vertx();
     // One timer for all connections, not one per connection: every second (token expiry), or at the
     // heartbeat interval when that is shorter.
@@ -58,18 +61,22 @@ public final class HeraldBridge {
    */
   public static HeraldBridge create(Vertx vertx, BridgeOptions options, AddressRules rules, Authenticator authenticator) {
     BridgeOptions copy = new BridgeOptions(options);
-    EventIds ids = new EventIds();
-    SubscriptionHub hub = new SubscriptionHub(vertx, ids);
+    HeraldNode node = HeraldNode.of(vertx);
+    SubscriptionHub hub = new SubscriptionHub(vertx, new EventIds(), node.history());
     ConnectionRegistry connections = new ConnectionRegistry(new EventIds());
-    Publisher publisher = new Publisher(vertx.eventBus(), rules, ids);
-    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, authenticator, hub, connections, publisher));
+    Publisher publisher = new Publisher(node.sequencer(), rules);
+    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, authenticator, hub, connections, publisher, node.history()));
   }
 
-  /** Adds {@code /sse}, {@code /ws}, {@code /eventbus/*} and {@code POST /api/publish} to the router. */
+  /**
+   * Adds {@code /sse}, {@code /ws}, {@code /eventbus/*}, {@code POST /api/publish} and
+   * {@code GET /api/history} to the router.
+   */
   public HeraldBridge mount(Router router) {
     router.get(SseTransport.PATH).handler(new SseTransport(runtime));
     router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
-    new SockJsTransport(runtime).mount(router);
+    sockJs.mount(router);
+    router.get(HistoryApi.PATH).handler(QueryCheck.INSTANCE).handler(new HistoryApi(runtime.history(), runtime.rules(), runtime.authenticator()));
     router.post(PublishApi.PATH)
         .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
@@ -108,6 +115,6 @@ public final class HeraldBridge {
     Future<Void> farewells = runtime.connections().socketsClosed()
         .timeout(grace.toMillis(), TimeUnit.MILLISECONDS)
         .otherwiseEmpty();
-    return Future.all(runtime.hub().close(), farewells).mapEmpty();
+    return Future.join(runtime.hub().close(), sockJs.close(), farewells).mapEmpty();
   }
 }

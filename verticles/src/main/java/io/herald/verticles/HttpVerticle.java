@@ -1,5 +1,6 @@
 package io.herald.verticles;
 
+import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.HeraldBridge;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.verticles.cluster.ClusterView;
@@ -33,12 +34,6 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = System.getLogger(HttpVerticle.class.getName());
   public static final String CLUSTER_PATH = "/api/cluster";
 
-  /**
-   * Vert.x gives every server asking for port 0 a port of its own, but servers asking for the same
-   * negative port share one free port: the instances must share the port, as they do a fixed one.
-   */
-  private static final int SHARED_FREE_PORT = -1;
-
   private final NodeServices node;
   private final HeraldConfig config;
   private HeraldBridge bridge;
@@ -51,9 +46,31 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    bridge = HeraldBridge.create(vertx, config.bridge(), node.security().rules(), node.security().authenticator());
-    NodeConnections.answerWith(vertx, bridge::stats);
     Router router = Router.router(vertx);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(node.listenPort())
+        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
+    HttpServer http = vertx.createHttpServer(options).requestHandler(router);
+    // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
+    if (!config.cluster() || config.httpPort() != 0) {
+      addRoutes(router, config.nodeAddress(config.httpPort()));
+      return http.listen().onSuccess(this::listening);
+    }
+    // A clustered node on a port the system picks: its address holds that port, known once it
+    // listens; until it logs the port, nobody knows where to send a request.
+    return http.listen().onSuccess(s -> {
+      addRoutes(router, config.nodeAddress(s.actualPort()));
+      listening(s);
+    });
+  }
+
+  private void addRoutes(Router router, String nodeAddress) {
+    // In a cluster, the bridge forwards SockJS requests for sessions held by other nodes to them.
+    BridgeOptions options = new BridgeOptions(config.bridge()).setNodeAddress(nodeAddress);
+    bridge = HeraldBridge.create(vertx, options, node.security().rules(), node.security().authenticator());
+    NodeConnections.answerWith(vertx, node.membership().nodeId(), bridge::stats);
     if (config.accessLog()) {
       router.route().handler(new AccessLog());
     }
@@ -77,20 +94,11 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
+  }
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.httpHost())
-        .setPort(config.httpPort() == 0 ? SHARED_FREE_PORT : config.httpPort())
-        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
-        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
-    // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
-    return vertx.createHttpServer(options)
-        .requestHandler(router)
-        .listen()
-        .onSuccess(s -> {
-          server = s;
-          LOG.log(Level.INFO, "listening on {0}:{1,number,#}", config.httpHost(), s.actualPort());
-        });
+  private void listening(HttpServer s) {
+    server = s;
+    LOG.log(Level.INFO, "listening on {0}:{1,number,#}", config.httpHost(), s.actualPort());
   }
 
   /**
@@ -102,6 +110,9 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (bridge == null) {
+      return Future.succeededFuture();
+    }
     long deadline = System.nanoTime() + config.drainGrace().toNanos();
     return bridge.drain(config.drainGrace()).eventually(() -> {
       long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));

@@ -1,5 +1,6 @@
 package io.herald.verticles;
 
+import io.herald.bridge.HeraldNode;
 import io.herald.verticles.cluster.Membership;
 import io.herald.verticles.cluster.NodeConnections;
 import io.herald.verticles.cluster.NodeReportVerticle;
@@ -20,6 +21,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The verticles of one Herald node on a Vert.x instance, deployed and stopped as one: its HTTP
@@ -29,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeDeployment {
 
   private static final Logger LOG = System.getLogger(NodeDeployment.class.getName());
+  /** Numbers for the shared free ports of nodes on port 0: two nodes in one Vert.x must not share one. */
+  private static final AtomicInteger SHARED_FREE_PORTS = new AtomicInteger();
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -56,13 +60,20 @@ public final class NodeDeployment {
           case SERVING -> CheckState.UP;
           case DRAINING -> CheckState.DRAINING;
         })));
+    // Before any verticle: every publish of the node, a plain bus publish included, goes through it.
+    HeraldNode.install(vertx, config.history());
     // Key and rules files are read on a worker: a clustered start completes on an event loop.
     return vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
-        .map(security -> new NodeServices(config, security, state, membership, readiness))
+        .map(security -> new NodeServices(listenPort(config), config, security, state, membership, readiness))
         .compose(services -> vertx.deployVerticle(new NodeReportVerticle(membership, state, config.httpInstances()))
             .compose(id -> deployHttp(vertx, services))
             .compose(node -> node.announce().map(node)))
         .compose(node -> config.ticker() ? vertx.deployVerticle(new TickerVerticle()).map(node) : Future.succeededFuture(node));
+  }
+
+  /** The configured port, or for port 0 a shared free port of this node's own (see NodeServices). */
+  private static int listenPort(HeraldConfig config) {
+    return config.httpPort() != 0 ? config.httpPort() : -SHARED_FREE_PORTS.incrementAndGet();
   }
 
   private static Future<NodeDeployment> deployHttp(Vertx vertx, NodeServices services) {
@@ -78,26 +89,13 @@ public final class NodeDeployment {
 
   /** Publishes the node's HTTP address and start time to the cluster, then takes clients. */
   private Future<Void> announce() {
-    String address = httpAddress();
+    String address = services.config().httpAddress(httpPort);
     JsonObject facts = new JsonObject().put("http", address).put("startedAt", services.state().startedAt().toString());
     return services.membership().publish(facts).onSuccess(v -> {
       services.state().serving(address);
       LOG.log(Level.INFO, "node {0} serving on {1} ({2} HTTP verticle instances, {3})", services.membership().nodeId(),
           address, services.config().httpInstances(), vertx.isClustered() ? "clustered" : "standalone");
     });
-  }
-
-  /** Where clients reach this node: a wildcard bind is named by the address the cluster knows the node by. */
-  private String httpAddress() {
-    String host = services.config().httpHost();
-    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
-    if (wildcard && services.membership().clusterHost() != null) {
-      host = services.membership().clusterHost();
-    }
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    return host + ":" + httpPort;
   }
 
   public Vertx vertx() {
@@ -136,7 +134,7 @@ public final class NodeDeployment {
     vertx.getOrCreateContext().runOnContext(v -> {
       long start = System.nanoTime();
       services.state().draining();
-      NodeConnections.gather(vertx, services.config().httpInstances(), NodeConnections.GATHER_TIMEOUT)
+      NodeConnections.gather(vertx, nodeId(), services.config().httpInstances(), NodeConnections.GATHER_TIMEOUT)
           .onSuccess(counts -> LOG.log(Level.INFO,
               "draining: telling {0,choice,0#no client|1#1 client|1<{0,number,integer} clients} to reconnect elsewhere",
               counts.getInteger("connections")))

@@ -3,6 +3,7 @@ package io.herald.verticles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.herald.bridge.transport.sockjs.SockJsTransport;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
 import io.vertx.core.Future;
@@ -140,6 +141,31 @@ class HttpVerticleTest {
       assertEquals("not-found", body.getJsonObject("error").getString("code"));
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void aClusteredNodeRecordsItsSockJsSessionsUnderItsListeningAddress(Vertx vertx, VertxTestContext ctx) {
+    // Clustered, on a port the system picks: the address the node records is the one it listens on.
+    HeraldConfig config = ConfigLoader.load(new String[] {"--cluster", "--http-port", "0", "--webroot", "no-such-dir"}, Map.of());
+    String session = "node" + System.nanoTime();
+    int[] port = new int[1];
+    vertx.runOnContext(v -> NodeDeployment.deploy(vertx, config)
+        .compose(clustered -> {
+          port[0] = clustered.httpPort();
+          return client.request(HttpMethod.POST, port[0], "127.0.0.1", "/eventbus/000/" + session + "/xhr");
+        })
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> {
+          assertEquals(200, response.statusCode());
+          assertEquals("o\n", body.toString());
+          return null;
+        }))
+        .compose(opened -> vertx.sharedData().<String, String>getAsyncMap(SockJsTransport.OWNERS_MAP))
+        .compose(owners -> owners.get(session))
+        .onComplete(ctx.succeeding(owner -> ctx.verify(() -> {
+          assertEquals("127.0.0.1:" + port[0], owner);
+          ctx.completeNow();
+        }))));
   }
 
   private Future<HttpClientResponse> get(String uri) {

@@ -1,5 +1,6 @@
 package io.herald.bridge.envelope;
 
+import io.herald.bridge.history.Position;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -10,13 +11,15 @@ import io.vertx.core.eventbus.Message;
  * <p>On the bus, an event's body is its data as it is, so services that consume the address see
  * exactly what was published; Herald's metadata travels in headers. A plain
  * {@code eventBus().publish(address, body)} has no such headers: the receiving node assigns the id
- * and takes its receive time as {@code ts}.
+ * and takes its receive time as {@code ts}. An event of an address with history also carries its
+ * position, which is then its id.
  */
 public final class BusEnvelopes {
 
   public static final String HEADER_ID = "herald-id";
   public static final String HEADER_TYPE = "herald-type";
   public static final String HEADER_TS = "herald-ts";
+  public static final String HEADER_POSITION = "herald-pos";
 
   private BusEnvelopes() {}
 
@@ -28,20 +31,36 @@ public final class BusEnvelopes {
         .addHeader(HEADER_TS, Long.toString(ts));
   }
 
+  /** Delivery options of an event that history has given a position. */
+  public static DeliveryOptions positioned(Position position, String type, long ts) {
+    return deliveryOptions(position.toString(), type, ts).addHeader(HEADER_POSITION, position.toString());
+  }
+
+  /** Whether a message already went through history (or needs no position). */
+  public static boolean isPositioned(Message<?> message) {
+    return message.headers().contains(HEADER_POSITION);
+  }
+
+  /** The event type a publisher named in the headers, or the default. */
+  public static String typeOf(Message<?> message) {
+    String type = message.headers().get(HEADER_TYPE);
+    return type != null && EventNames.isValid(type) ? type : Envelope.DEFAULT_TYPE;
+  }
+
   /**
    * @throws IllegalArgumentException if the body has no JSON form
    */
   public static Envelope fromMessage(Message<?> message, EventIds ids, long now) {
     MultiMap headers = message.headers();
-    String id = headers.get(HEADER_ID);
-    String type = headers.get(HEADER_TYPE);
-    String ts = headers.get(HEADER_TS);
+    Position position = Position.parse(headers.get(HEADER_POSITION));
+    String id = position != null ? position.toString() : headers.get(HEADER_ID);
     return new Envelope(
         id != null && EventNames.isValid(id) ? id : ids.next(),
         message.address(),
-        type != null && EventNames.isValid(type) ? type : Envelope.DEFAULT_TYPE,
-        parseTs(ts, now),
-        JsonText.encodeBody(message.body()));
+        typeOf(message),
+        parseTs(headers.get(HEADER_TS), now),
+        JsonText.encodeBody(message.body()),
+        position);
   }
 
   private static long parseTs(String ts, long fallback) {

@@ -14,6 +14,7 @@ public final class EncodedBatch {
 
   private final List<EncodedEvent> events;
   private Buffer sse;
+  private Buffer webSocketFrames;
 
   public EncodedBatch(List<EncodedEvent> events) {
     this.events = List.copyOf(events);
@@ -26,16 +27,28 @@ public final class EncodedBatch {
   /** Every event's SSE form, in order, in one buffer. */
   public Buffer sse() {
     if (sse == null) {
-      int size = 0;
-      for (EncodedEvent event : events) {
-        size += event.sse().length();
-      }
-      Buffer all = Buffer.buffer(size);
-      for (EncodedEvent event : events) {
-        all.appendBuffer(event.sse());
-      }
-      sse = all;
+      sse = concat(EncodedEvent::sse);
     }
     return sse;
+  }
+
+  /** Every event's WebSocket frame, in order, in one buffer: one write for the whole batch. */
+  public Buffer webSocketFrames() {
+    if (webSocketFrames == null) {
+      webSocketFrames = concat(EncodedEvent::webSocketFrame);
+    }
+    return webSocketFrames;
+  }
+
+  private Buffer concat(java.util.function.Function<EncodedEvent, Buffer> form) {
+    int size = 0;
+    for (EncodedEvent event : events) {
+      size += form.apply(event).length();
+    }
+    Buffer all = Buffer.buffer(size);
+    for (EncodedEvent event : events) {
+      all.appendBuffer(form.apply(event));
+    }
+    return all;
   }
 }

@@ -12,7 +12,9 @@ public final class EncodedEvent {
 
   private final Envelope envelope;
   private Buffer sse;
+  private Buffer sseBody;
   private Buffer frame;
+  private Buffer webSocketFrame;
 
   public EncodedEvent(Envelope envelope) {
     this.envelope = envelope;
@@ -31,6 +33,18 @@ public final class EncodedEvent {
   }
 
   /**
+   * The SSE event without its {@code id:} line: for a stream whose cursor is its own (it covers
+   * several addresses), which writes its {@code id:} line first, and for an event that must not
+   * move a stream's cursor.
+   */
+  public Buffer sseBody() {
+    if (sseBody == null) {
+      sseBody = SseFormat.event(null, envelope.type(), envelope.toJson());
+    }
+    return sseBody;
+  }
+
+  /**
    * The {@code rec} frame of the WebSocket and SockJS protocol: the Vert.x event-bus bridge's
    * {@code {"type":"rec","address","body"}} plus Herald's {@code id}, {@code event} and {@code ts}.
    */
@@ -39,5 +53,13 @@ public final class EncodedEvent {
       frame = Buffer.buffer(Frames.rec(envelope));
     }
     return frame;
+  }
+
+  /** The {@link #frame()} inside a WebSocket text frame's bytes, ready for the socket. */
+  public Buffer webSocketFrame() {
+    if (webSocketFrame == null) {
+      webSocketFrame = WebSocketFraming.text(frame());
+    }
+    return webSocketFrame;
   }
 }

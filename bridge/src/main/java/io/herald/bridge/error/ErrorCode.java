@@ -23,8 +23,10 @@ public enum ErrorCode {
   NOT_FOUND("not-found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", 405),
   NO_HANDLER("no-handler", 503),
+  UNAVAILABLE("unavailable", 503),
   TIMEOUT("timeout", 504),
   RECIPIENT_FAILURE("recipient-failure", 502),
+  OWNER_UNAVAILABLE("owner-unavailable", 502),
   INTERNAL("internal", 500);
 
   private final String code;

@@ -4,6 +4,10 @@ import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.EventIds;
+import io.herald.bridge.history.History;
+import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.history.LocalHistoryStore;
+import io.herald.bridge.history.Position;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -30,6 +34,9 @@ import java.util.Set;
  * loop was busy go out together as one {@link EncodedBatch}, so under load a subscriber gets one
  * write for many events, and at a low rate (one event per turn) nothing waits.
  *
+ * <p>Events of an address with history pass a {@link SequenceGate} first, so subscribers get them
+ * in position order, each once, whatever order the bus brought them in.
+ *
  * <p>Confined to one event loop: create it, and call it, on the owning verticle's context.
  */
 public final class SubscriptionHub {
@@ -38,14 +45,33 @@ public final class SubscriptionHub {
   /** At most this many events go out as one batch, which bounds a batch's buffer. */
   static final int MAX_BATCH = 64;
 
+  /** How long an event that arrived early waits for the ones before it before they are read from history. */
+  static final long GAP_WAIT_MILLIS = 200;
+
   private final Vertx vertx;
   private final EventIds ids;
+  private final History history;
   private final Map<String, AddressFanout> fanouts = new HashMap<>();
   private long delivered;
 
+  /** A hub for addresses without history. */
   public SubscriptionHub(Vertx vertx, EventIds ids) {
+    this(vertx, ids, new History(HistoryPolicy.NONE, new LocalHistoryStore()));
+  }
+
+  public SubscriptionHub(Vertx vertx, EventIds ids, History history) {
     this.vertx = vertx;
     this.ids = ids;
+    this.history = history;
+  }
+
+  /**
+   * The position of the last event of the address handed to subscribers, {@code null} for an
+   * address without history or without subscribers here.
+   */
+  public Position position(String address) {
+    AddressFanout fanout = fanouts.get(address);
+    return fanout == null || fanout.gate == null ? null : fanout.gate.position();
   }
 
   /**
@@ -63,7 +89,7 @@ public final class SubscriptionHub {
     AddressFanout fanout = fanouts.get(address);
     if (fanout != null && fanout.remove(subscriber) && fanout.isEmpty()) {
       fanouts.remove(address);
-      fanout.consumer.unregister();
+      fanout.release();
     }
   }
 
@@ -88,27 +114,29 @@ public final class SubscriptionHub {
 
   /** Unregisters every consumer; subscribers are not told (their connections are closing too). */
   public Future<Void> close() {
-    var unregistrations = fanouts.values().stream().map(f -> {
-      f.pending.clear();
-      return f.consumer.unregister();
-    }).toList();
+    var unregistrations = fanouts.values().stream().map(AddressFanout::release).toList();
     fanouts.clear();
     return Future.join(unregistrations).mapEmpty();
   }
 
   private AddressFanout register(String address) {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address);
-    AddressFanout fanout = new AddressFanout(consumer);
+    AddressFanout fanout = new AddressFanout(address, consumer);
     consumer.handler(fanout::dispatch);
     // A failed registration (the cluster is unreachable) must not leave a dead entry behind: the
     // next subscriber of the address tries again.
-    fanout.registered.onFailure(e -> fanouts.remove(address, fanout));
+    fanout.registered.onFailure(e -> {
+      if (fanouts.remove(address, fanout)) {
+        fanout.release();
+      }
+    });
     return fanout;
   }
 
   private final class AddressFanout {
     final MessageConsumer<Object> consumer;
     final Future<Void> registered;
+    final SequenceGate gate;
     final Set<Subscriber> members = new LinkedHashSet<>();
     // Rebuilt only when membership changes, so dispatch allocates nothing per subscriber and a
     // subscriber may unsubscribe (even close) while an event is being handed out.
@@ -117,9 +145,30 @@ public final class SubscriptionHub {
     final List<EncodedEvent> pending = new ArrayList<>();
     boolean flushScheduled;
 
-    AddressFanout(MessageConsumer<Object> consumer) {
+    AddressFanout(String address, MessageConsumer<Object> consumer) {
       this.consumer = consumer;
-      this.registered = consumer.completion();
+      if (history.keeps(address)) {
+        gate = new SequenceGate(vertx, history, address, GAP_WAIT_MILLIS, this::enqueue);
+        // The head is read once the consumer is in place, so every later event either comes
+        // through the consumer or is already counted in the head.
+        registered = consumer.completion()
+            .compose(v -> history.head(address))
+            .map(head -> {
+              gate.start(head);
+              return null;
+            });
+      } else {
+        gate = null;
+        registered = consumer.completion();
+      }
+    }
+
+    Future<Void> release() {
+      pending.clear();
+      if (gate != null) {
+        gate.close();
+      }
+      return consumer.unregister();
     }
 
     void add(Subscriber subscriber) {
@@ -148,6 +197,14 @@ public final class SubscriptionHub {
         LOG.log(Level.WARNING, "dropped an event on {0}: {1}", message.address(), e.getMessage());
         return;
       }
+      if (gate != null && event.envelope().position() != null) {
+        gate.offer(event);
+      } else {
+        enqueue(event);
+      }
+    }
+
+    void enqueue(EncodedEvent event) {
       pending.add(event);
       if (pending.size() >= MAX_BATCH) {
         flush();

@@ -7,6 +7,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
@@ -43,15 +44,18 @@ public final class PublishApi implements Handler<RoutingContext> {
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
   }
 
+  /** Issued in order, so events of one address keep the order they had in the request. */
   private void publish(RoutingContext rc, List<Publisher.Checked> events) {
-    JsonArray ids = new JsonArray();
+    List<Future<String>> ids = new ArrayList<>(events.size());
     for (Publisher.Checked event : events) {
       ids.add(publisher.publish(event));
     }
-    rc.response()
-        .setStatusCode(202)
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("ids", ids).encode());
+    Future.all(ids)
+        .onSuccess(all -> rc.response()
+            .setStatusCode(202)
+            .putHeader("content-type", "application/json")
+            .end(new JsonObject().put("ids", new JsonArray(all.list())).encode()))
+        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
   }
 
   private static Object parse(Buffer body) {

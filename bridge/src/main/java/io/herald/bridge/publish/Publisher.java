@@ -4,13 +4,12 @@ import io.herald.bridge.address.AddressRules;
 import io.herald.bridge.address.AddressSyntax;
 import io.herald.bridge.address.Operation;
 import io.herald.bridge.auth.Identity;
-import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.envelope.Envelope;
-import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.envelope.EventNames;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
-import io.vertx.core.eventbus.EventBus;
+import io.herald.bridge.history.Sequencer;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -18,18 +17,17 @@ import java.math.BigInteger;
 
 /**
  * The one publish path behind the HTTP API and the WebSocket and SockJS {@code publish} frame:
- * validate, check the rules, assign the id, publish on the bus with the envelope's headers.
+ * validate, check the rules, then hand the event to the node's {@link Sequencer}, which gives it its
+ * id (its position, on an address with history) and publishes it on the bus.
  */
 public final class Publisher {
 
-  private final EventBus bus;
+  private final Sequencer sequencer;
   private final AddressRules rules;
-  private final EventIds ids;
 
-  public Publisher(EventBus bus, AddressRules rules, EventIds ids) {
-    this.bus = bus;
+  public Publisher(Sequencer sequencer, AddressRules rules) {
+    this.sequencer = sequencer;
     this.rules = rules;
-    this.ids = ids;
   }
 
   /** A publish that passed every check and only waits to be sent. */
@@ -55,11 +53,13 @@ public final class Publisher {
     return new Checked((String) address, eventType, busBody(data));
   }
 
-  /** Publishes and returns the id every subscriber will see. */
-  public String publish(Checked event) {
-    String id = ids.next();
-    bus.publish(event.address(), event.body(), BusEnvelopes.deliveryOptions(id, event.type(), System.currentTimeMillis()));
-    return id;
+  /**
+   * Publishes and completes with the id every subscriber will see; fails with {@code unavailable}
+   * when the address keeps history and the history cannot be written (nothing was published then).
+   */
+  public Future<String> publish(Checked event) {
+    return sequencer.publish(event.address(), event.type(), event.body(), System.currentTimeMillis())
+        .recover(e -> Future.failedFuture(new HeraldException(ErrorCode.UNAVAILABLE, "history is unavailable; the event was not published")));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.history.Position;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.herald.bridge.address.Operation;
@@ -11,13 +12,22 @@ import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What every transport's connection shares: its subscriptions in the hub, its bounded queue, and
- * one idempotent teardown that releases all of it.
+ * What every transport's connection shares: its subscriptions in the hub, its bounded queue, its
+ * position in each address with history, and one idempotent teardown that releases all of it.
+ *
+ * <p>Resuming an address: the connection subscribes (live events start to arrive), holds its
+ * starting cursor, and runs a {@link CatchUp} that replays history after the cursor. Until the
+ * catch-up is done, live events of that address are dropped here, since the catch-up reads them
+ * from history; afterwards anything at or before the connection's position is a duplicate and is
+ * dropped too. That is the seam with no gap and no duplicate.
  */
 public abstract class BaseConnection implements ClientConnection {
 
@@ -26,6 +36,9 @@ public abstract class BaseConnection implements ClientConnection {
   private Identity identity;
   private long lastBeat = System.currentTimeMillis();
   private final Set<String> subscriptions = new LinkedHashSet<>();
+  // Addresses with history only: the position of the last event this client was given.
+  private final Map<String, Position> positions = new LinkedHashMap<>();
+  private final Set<String> catchingUp = new HashSet<>();
   private OutboundQueue queue;
   private CloseReason closedBy;
 
@@ -101,13 +114,51 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** Completes when events of the address flow to this connection; a second subscribe is a no-op. */
   public Future<Void> subscribe(String address) {
+    return subscribe(address, null);
+  }
+
+  /**
+   * Subscribes from a cursor: on an address with history, {@link #catchUp} then replays what came
+   * after {@code since} ({@code null}: from now). Until then live events of the address are held
+   * back. The future completes when the subscription is registered; the cursor is
+   * {@link #position} from then on.
+   */
+  public Future<Void> subscribe(String address, Position since) {
     if (closedBy != null) {
       return Future.failedFuture("connection closed");
     }
     if (!subscriptions.add(address)) {
       return Future.succeededFuture();
     }
-    return runtime.hub().subscribe(address, this);
+    boolean history = runtime.history().keeps(address);
+    if (history) {
+      catchingUp.add(address);
+    }
+    return runtime.hub().subscribe(address, this).map(v -> {
+      if (history && subscriptions.contains(address)) {
+        Position now = runtime.hub().position(address);
+        positions.put(address, since != null ? since : now == null ? Position.NONE : now);
+      }
+      return null;
+    });
+  }
+
+  /** Replays what the address's history holds after this connection's cursor, then lets live events through. */
+  public Future<Void> catchUp(String address) {
+    if (!catchingUp.contains(address) || !positions.containsKey(address)) {
+      return Future.succeededFuture();
+    }
+    return CatchUp.run(this, address);
+  }
+
+  /** The cursor of an address with history: the last event given (or the start); {@code null} for other addresses. */
+  public final Position position(String address) {
+    return positions.get(address);
+  }
+
+  /** Every address with history and its cursor, in subscription order. */
+  protected final Map<String, Position> positions() {
+    return Collections.unmodifiableMap(positions);
   }
 
   /** @return whether the connection was subscribed */
@@ -115,21 +166,89 @@ public abstract class BaseConnection implements ClientConnection {
     if (!subscriptions.remove(address)) {
       return false;
     }
+    positions.remove(address);
+    catchingUp.remove(address);
     runtime.hub().unsubscribe(address, this);
     return true;
   }
 
   @Override
   public final void deliver(EncodedEvent event) {
-    if (closedBy == null) {
+    if (closedBy == null && admit(event)) {
       queue.offer(wireForm(event));
     }
+  }
+
+  /** Whether a live event goes to this client; moves the cursor when it does. */
+  private boolean admit(EncodedEvent event) {
+    Position p = event.envelope().position();
+    if (p == null) {
+      return true;
+    }
+    String address = event.envelope().address();
+    if (catchingUp.contains(address)) {
+      return false;
+    }
+    Position mine = positions.get(address);
+    if (mine != null && !mine.epoch().isEmpty() && !p.sameEpoch(mine)) {
+      // The address's history was lost and begun again: what this client missed cannot be told.
+      sendReset(address, new Position(p.epoch(), p.seq() - 1));
+    } else if (mine != null && p.seq() <= mine.seq()) {
+      return false;
+    }
+    positions.put(address, p);
+    return true;
+  }
+
+  /** Whether a batch (consecutive events of one address) goes whole; moves the cursor to its end when it does. */
+  private boolean admitWhole(EncodedBatch batch) {
+    List<EncodedEvent> events = batch.events();
+    Position first = events.get(0).envelope().position();
+    if (first == null) {
+      return true;
+    }
+    String address = events.get(0).envelope().address();
+    Position mine = positions.get(address);
+    if (catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || first.sameEpoch(mine) && first.seq() > mine.seq())) {
+      return false;
+    }
+    positions.put(address, events.get(events.size() - 1).envelope().position());
+    return true;
+  }
+
+  /** An event read from history by the catch-up: given whatever the live path is doing. */
+  final void replay(EncodedEvent event) {
+    if (closedBy == null) {
+      positions.put(event.envelope().address(), event.envelope().position());
+      queue.offer(wireForm(event));
+    }
+  }
+
+  /** Tells the client its cursor could not be continued and moves it to {@code head}. */
+  final void sendReset(String address, Position head) {
+    positions.put(address, head);
+    send(resetFrame(address, head));
+  }
+
+  /** The catch-up has replayed everything: live events of the address flow from here. */
+  final void caughtUp(String address) {
+    catchingUp.remove(address);
+  }
+
+  final Future<Void> drained() {
+    return queue.drained();
   }
 
   /** A batch goes out as one frame where the transport can carry it so, else event by event. */
   @Override
   public final void deliver(EncodedBatch batch) {
     if (closedBy != null) {
+      return;
+    }
+    if (!admitWhole(batch)) {
+      for (EncodedEvent event : batch.events()) {
+        deliver(event);
+      }
       return;
     }
     Buffer whole = wireForm(batch);
@@ -152,8 +271,13 @@ public abstract class BaseConnection implements ClientConnection {
   /** Queues a frame of this connection's own (an acknowledgement, a reply, a heartbeat). */
   protected final void send(Buffer frame) {
     if (closedBy == null) {
-      queue.offer(frame);
+      queue.offer(controlForm(frame));
     }
+  }
+
+  /** How a frame of the connection's own goes onto its socket; as it is, unless the transport frames its writes itself. */
+  protected Buffer controlForm(Buffer frame) {
+    return frame;
   }
 
   protected final boolean queueIdle() {
@@ -180,6 +304,8 @@ public abstract class BaseConnection implements ClientConnection {
       runtime.hub().unsubscribe(address, this);
     }
     subscriptions.clear();
+    positions.clear();
+    catchingUp.clear();
     queue.clear();
     runtime.connections().remove(this, reason);
     closeTransport(reason);
@@ -187,6 +313,13 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** The form of the event this transport writes: the same buffer for all its connections. */
   protected abstract Buffer wireForm(EncodedEvent event);
+
+  /**
+   * Tells the client that its cursor of the address could not be continued (it is older than the
+   * history, or from a history that was lost): events may have been missed, and the cursor is now
+   * {@code head}. Sent before any event that follows it.
+   */
+  protected abstract Buffer resetFrame(String address, Position head);
 
   /** Tells the client why (when it can still hear it) and closes the socket. */
   protected abstract void closeTransport(CloseReason reason);

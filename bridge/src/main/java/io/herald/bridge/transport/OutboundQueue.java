@@ -1,7 +1,11 @@
 package io.herald.bridge.transport;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A connection's bounded outbound queue.
@@ -20,6 +24,7 @@ public final class OutboundQueue {
   private final Runnable onOverflow;
   private final ArrayDeque<Buffer> backlog = new ArrayDeque<>();
   private boolean overflowed;
+  private List<Promise<Void>> drainWaiters;
 
   public OutboundQueue(FrameSink sink, int capacity, Runnable onOverflow) {
     if (capacity < 1) {
@@ -42,7 +47,7 @@ public final class OutboundQueue {
     }
     if (backlog.size() >= capacity) {
       overflowed = true;
-      backlog.clear();
+      clear();
       onOverflow.run();
       return false;
     }
@@ -60,9 +65,34 @@ public final class OutboundQueue {
     return backlog.isEmpty() && !sink.writeQueueFull();
   }
 
+  /**
+   * Completes once nothing waits here any more: a replay of history writes its next page only then,
+   * so a long replay paces itself to the client instead of overflowing the queue.
+   */
+  public Future<Void> drained() {
+    if (backlog.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> waiter = Promise.promise();
+    if (drainWaiters == null) {
+      drainWaiters = new ArrayList<>(1);
+    }
+    drainWaiters.add(waiter);
+    return waiter.future();
+  }
+
   /** Drops what is waiting; called when the connection closes. */
   public void clear() {
     backlog.clear();
+    releaseWaiters();
+  }
+
+  private void releaseWaiters() {
+    if (drainWaiters != null) {
+      List<Promise<Void>> waiters = drainWaiters;
+      drainWaiters = null;
+      waiters.forEach(Promise::tryComplete);
+    }
   }
 
   private void drain() {
@@ -75,10 +105,13 @@ public final class OutboundQueue {
         batch.appendBuffer(backlog.poll());
       }
       sink.write(batch);
-      return;
+    } else {
+      while (!backlog.isEmpty() && !sink.writeQueueFull()) {
+        sink.write(backlog.poll());
+      }
     }
-    while (!backlog.isEmpty() && !sink.writeQueueFull()) {
-      sink.write(backlog.poll());
+    if (backlog.isEmpty()) {
+      releaseWaiters();
     }
   }
 }

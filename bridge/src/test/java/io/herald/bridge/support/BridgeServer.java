@@ -19,12 +19,16 @@ import java.util.function.Supplier;
 /**
  * A real HTTP server on a free loopback port with a bridge mounted, as an embedding application
  * would run it. Tests read the bridge's stats on its own event loop through {@link #stats()}.
+ *
+ * <p>A server started with {@link #startNode} is a node of a cluster: its bridge knows the node's
+ * address ({@code 127.0.0.1:<port>}), so SockJS sessions can be used from any node.
  */
 public final class BridgeServer extends VerticleBase {
 
   private final BridgeOptions options;
   private final AddressRules rules;
   private final Authenticator authenticator;
+  private final boolean advertised;
   private HeraldBridge bridge;
   private HttpServer server;
   private int openConnections;
@@ -34,9 +38,14 @@ public final class BridgeServer extends VerticleBase {
   }
 
   public BridgeServer(BridgeOptions options, AddressRules rules, Authenticator authenticator) {
+    this(options, rules, authenticator, false);
+  }
+
+  private BridgeServer(BridgeOptions options, AddressRules rules, Authenticator authenticator, boolean advertised) {
     this.options = options;
     this.rules = rules;
     this.authenticator = authenticator;
+    this.advertised = advertised;
   }
 
   /** Deploys a server and completes with it once it listens. */
@@ -50,11 +59,18 @@ public final class BridgeServer extends VerticleBase {
     return vertx.deployVerticle(server).map(id -> server);
   }
 
+  /**
+   * A server that is a node of a cluster (deploy it on a member's Vert.x): its bridge's node address
+   * is {@code 127.0.0.1:<the port it listens on>}.
+   */
+  public static Future<BridgeServer> startNode(Vertx member, BridgeOptions options, AddressRules rules, Authenticator authenticator) {
+    BridgeServer server = new BridgeServer(options, rules, authenticator, true);
+    return member.deployVerticle(server).map(id -> server);
+  }
+
   @Override
   public Future<?> start() {
-    bridge = HeraldBridge.create(vertx, options, rules, authenticator);
     Router router = Router.router(vertx);
-    bridge.mount(router);
     // 400: the router's own, for a path it cannot decode (a bad percent escape).
     router.errorHandler(400, HttpErrors::onBadRequest);
     router.errorHandler(404, HttpErrors::onFailure);
@@ -78,7 +94,14 @@ public final class BridgeServer extends VerticleBase {
         })
         .requestHandler(router)
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          // The bridge is made once the port is known, since a node's address holds it; nobody can
+          // send a request before start() completes and tells the port.
+          server = s;
+          BridgeOptions effective = advertised ? new BridgeOptions(options).setNodeAddress(nodeAddress()) : options;
+          bridge = HeraldBridge.create(vertx, effective, rules, authenticator);
+          bridge.mount(router);
+        });
   }
 
   @Override
@@ -93,6 +116,11 @@ public final class BridgeServer extends VerticleBase {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The address other nodes reach this one at, {@code 127.0.0.1:<port>}. */
+  public String nodeAddress() {
+    return "127.0.0.1:" + port();
   }
 
   /** The bridge's stats, read on the bridge's own event loop. */

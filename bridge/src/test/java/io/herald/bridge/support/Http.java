@@ -2,6 +2,7 @@ package io.herald.bridge.support;
 
 import io.herald.bridge.BridgeStats;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -36,9 +37,18 @@ public final class Http {
    * for after the response had ended, leaving the call waiting forever.
    */
   public static Reply call(HttpClient client, HttpMethod method, int port, String uri, Buffer body) {
+    return call(client, method, port, uri, body, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /** {@link #call} with extra request headers. */
+  public static Reply call(HttpClient client, HttpMethod method, int port, String uri, Buffer body, MultiMap headers) {
     Promise<Reply> reply = Promise.promise();
     ((HttpClientInternal) client).vertx().getOrCreateContext().runOnContext(v ->
         client.request(method, port, "127.0.0.1", uri)
+            .map(request -> {
+              request.headers().addAll(headers);
+              return request;
+            })
             .compose(request -> body == null ? request.send() : request.putHeader("content-type", "application/json").send(body))
             .compose(response -> response.body()
                 .map(b -> new Reply(response.statusCode(), response.getHeader("content-type"), b)))

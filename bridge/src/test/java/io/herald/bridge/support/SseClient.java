@@ -59,10 +59,22 @@ public final class SseClient {
    * with a {@link Refused} when the server answers anything but 200.
    */
   public static Future<SseClient> connect(HttpClient client, int port, String requestUri, String bearerToken) {
+    return connect(client, port, requestUri, bearerToken, null);
+  }
+
+  /** Reconnects as EventSource does: the same URI, with {@code Last-Event-ID} set to the last id seen. */
+  public static Future<SseClient> resume(HttpClient client, int port, String requestUri, String lastEventId) {
+    return connect(client, port, requestUri, null, lastEventId);
+  }
+
+  private static Future<SseClient> connect(HttpClient client, int port, String requestUri, String bearerToken, String lastEventId) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", requestUri)
         .compose(request -> {
           if (bearerToken != null) {
             request.putHeader("authorization", "Bearer " + bearerToken);
+          }
+          if (lastEventId != null) {
+            request.putHeader("last-event-id", lastEventId);
           }
           return request.putHeader("accept", "text/event-stream").send();
         })

@@ -61,10 +61,4 @@ final class ClusterManagerMembership implements Membership {
       return facts == null ? new JsonObject() : facts.copy();
     });
   }
-
-  @Override
-  public String clusterHost() {
-    NodeInfo current = manager.getNodeInfo();
-    return current == null ? null : current.host();
-  }
 }

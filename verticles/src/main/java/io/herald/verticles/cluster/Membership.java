@@ -30,9 +30,6 @@ public interface Membership {
    */
   Future<JsonObject> facts(String nodeId);
 
-  /** The host the other members reach this node on; {@code null} standalone. */
-  String clusterHost();
-
   /**
    * The membership of a Vert.x instance: its cluster manager's when clustered. The cluster manager
    * is reached through {@link VertxInternal}, Vert.x's own interface for its modules, so a node built

@@ -26,15 +26,18 @@ public final class NodeConnections {
   /** Instances answer a node-local publish at once unless an event loop is stuck; a cluster asker waits longer. */
   public static final Duration GATHER_TIMEOUT = Duration.ofSeconds(1);
 
-  static final String ADDRESS = "herald.node.connections";
+  private static final String ADDRESS = "herald.node.connections.";
   private static final String REPLY_TO = "herald-reply-to";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private NodeConnections() {}
 
-  /** Registers an HTTP verticle instance's answer; unregistered with the instance's deployment. */
-  public static MessageConsumer<Object> answerWith(Vertx vertx, Supplier<BridgeStats> stats) {
-    return vertx.eventBus().localConsumer(ADDRESS, request -> {
+  /**
+   * Registers an HTTP verticle instance's answer; unregistered with the instance's deployment. The
+   * address holds the node's id, so two nodes sharing a Vert.x (as tests may) never mix their counts.
+   */
+  public static MessageConsumer<Object> answerWith(Vertx vertx, String nodeId, Supplier<BridgeStats> stats) {
+    return vertx.eventBus().localConsumer(ADDRESS + nodeId, request -> {
       String replyTo = request.headers().get(REPLY_TO);
       if (replyTo != null) {
         BridgeStats now = stats.get();
@@ -52,8 +55,8 @@ public final class NodeConnections {
    *
    * @return {@code {"connections":n,"connectionsByTransport":{"sse":n,...}}}
    */
-  public static Future<JsonObject> gather(Vertx vertx, int instances, Duration timeout) {
-    String replyTo = ADDRESS + ".reply." + UUID.randomUUID();
+  public static Future<JsonObject> gather(Vertx vertx, String nodeId, int instances, Duration timeout) {
+    String replyTo = ADDRESS + nodeId + ".reply." + UUID.randomUUID();
     Tally tally = new Tally(instances);
     Promise<JsonObject> done = Promise.promise();
     MessageConsumer<JsonObject> answers = vertx.eventBus().localConsumer(replyTo, answer -> {
@@ -62,7 +65,8 @@ public final class NodeConnections {
       }
     });
     long timer = vertx.setTimer(timeout.toMillis(), t -> done.tryComplete(tally.json()));
-    answers.completion().onSuccess(v -> vertx.eventBus().publish(ADDRESS, null, new DeliveryOptions(LOCAL).addHeader(REPLY_TO, replyTo)));
+    answers.completion().onSuccess(v -> vertx.eventBus().publish(ADDRESS + nodeId, null,
+        new DeliveryOptions(LOCAL).addHeader(REPLY_TO, replyTo)));
     return done.future().andThen(result -> {
       vertx.cancelTimer(timer);
       answers.unregister();

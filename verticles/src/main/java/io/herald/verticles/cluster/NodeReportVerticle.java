@@ -37,7 +37,7 @@ public final class NodeReportVerticle extends VerticleBase {
 
   /** This node's entry of {@code GET /api/cluster}, as far as the node itself knows it. */
   Future<JsonObject> report() {
-    return NodeConnections.gather(vertx, httpInstances, NodeConnections.GATHER_TIMEOUT).map(counts -> new JsonObject()
+    return NodeConnections.gather(vertx, membership.nodeId(), httpInstances, NodeConnections.GATHER_TIMEOUT).map(counts -> new JsonObject()
         .put("node", membership.nodeId())
         .put("http", state.httpAddress())
         .put("phase", state.phase().name())

@@ -36,9 +36,4 @@ final class StandaloneMembership implements Membership {
   public Future<JsonObject> facts(String id) {
     return id.equals(nodeId) ? Future.succeededFuture(facts.copy()) : Future.failedFuture("not a member: " + id);
   }
-
-  @Override
-  public String clusterHost() {
-    return null;
-  }
 }

@@ -1,7 +1,9 @@
 package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.auth.JwtSettings;
+import io.netty.util.NetUtil;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +22,10 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  /** HTTP hosts that mean every interface: not an address another node could connect to. */
+  private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
+  /** A DNS name or an IPv4 address. */
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
   private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
 
   private ConfigLoader() {}
@@ -98,6 +105,7 @@ public final class ConfigLoader {
     if (host.isEmpty()) {
       throw problem(Setting.HTTP_HOST, raw, "expected a host name or address");
     }
+    boolean cluster = bool(raw, Setting.CLUSTER);
     return new HeraldConfig(
         host,
         integer(raw, Setting.HTTP_PORT, 0, 65535),
@@ -108,9 +116,38 @@ public final class ConfigLoader {
         bool(raw, Setting.ACCESS_LOG),
         raw.get(Setting.WEBROOT),
         bool(raw, Setting.TICKER),
-        bool(raw, Setting.CLUSTER),
+        cluster,
         raw.get(Setting.CLUSTER_CONFIG),
+        history(raw),
+        advertisedHost(raw, host, cluster),
         positive(raw, Setting.SHUTDOWN_TIMEOUT));
+  }
+
+  private static HistoryPolicy history(Map<Setting, String> raw) {
+    try {
+      return HistoryPolicy.parse(raw.get(Setting.HISTORY));
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.HISTORY, raw, e.getMessage());
+    }
+  }
+
+  /** The advertised host, or the HTTP host; a wildcard HTTP host names no host another node could reach. */
+  private static String advertisedHost(Map<Setting, String> raw, String httpHost, boolean cluster) {
+    String host = raw.get(Setting.ADVERTISED_HOST).trim();
+    if (host.isEmpty()) {
+      if (cluster && WILDCARDS.contains(httpHost)) {
+        throw problem(Setting.ADVERTISED_HOST, raw, "a host the other nodes can reach, since --http-host "
+            + httpHost + " means every interface");
+      }
+      return httpHost;
+    }
+    boolean bracketed = host.startsWith("[") && host.endsWith("]");
+    String bare = bracketed ? host.substring(1, host.length() - 1) : host;
+    boolean valid = bracketed || bare.indexOf(':') >= 0 ? NetUtil.isValidIpV6Address(bare) : HOST_NAME.matcher(bare).matches();
+    if (!valid) {
+      throw problem(Setting.ADVERTISED_HOST, raw, "expected a host name or address, without a port");
+    }
+    return bare;
   }
 
   private static JwtSettings jwt(Map<Setting, String> raw) {

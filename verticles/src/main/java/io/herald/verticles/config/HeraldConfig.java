@@ -2,6 +2,7 @@ package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.auth.JwtSettings;
+import io.herald.bridge.history.HistoryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -11,6 +12,8 @@ import java.time.Duration;
  * @param bridge limits and timings of the HTTP verticles' bridges (copied on use; do not mutate)
  * @param jwt token verification; without keys the node runs in development mode
  * @param rules the address rules file, or {@code null} for the defaults
+ * @param history which addresses keep history, and how much
+ * @param advertisedHost the host other cluster nodes reach this node's HTTP port at
  * @param shutdownTimeout the longest a graceful stop may take, from SIGTERM to exit
  */
 public record HeraldConfig(
@@ -25,10 +28,32 @@ public record HeraldConfig(
     boolean ticker,
     boolean cluster,
     String clusterConfig,
+    HistoryPolicy history,
+    String advertisedHost,
     Duration shutdownTimeout) {
 
   /** The most a stop waits for clients to take their farewell: the rest of the timeout is for leaving the cluster. */
   private static final Duration MAX_DRAIN_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * The address other nodes reach this node at, {@code host:port} ({@code [v6]:port} for an IPv6
+   * address), or {@code null} when the node is not clustered: only a cluster forwards SockJS requests.
+   */
+  public String nodeAddress(int port) {
+    return cluster ? authority(advertisedHost, port) : null;
+  }
+
+  /**
+   * Where this node's HTTP port is reached, {@code host:port}: the advertised host (the http-host
+   * unless set), as {@code GET /api/cluster} lists it, clustered or not.
+   */
+  public String httpAddress(int port) {
+    return authority(advertisedHost, port);
+  }
+
+  static String authority(String host, int port) {
+    return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
 
   /** No verification key is configured: tokens come from {@code /dev/token}, signed with a random secret. */
   public boolean developmentMode() {

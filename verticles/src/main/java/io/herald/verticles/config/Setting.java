@@ -31,6 +31,9 @@ public enum Setting {
   TICKER("ticker", "true", "Run the demo ticker that publishes to public.ticker every second."),
   CLUSTER("cluster", "false", "Join a Hazelcast cluster (configured by cluster-config) instead of running standalone."),
   CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used."),
+  HISTORY("history", "user.**=1000/1h,group.**=1000/1h",
+      "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none."),
+  ADVERTISED_HOST("advertised-host", "", "In a cluster, the host or address at which the other nodes reach this node's HTTP port (they forward SockJS requests for the sessions held here); empty for the http-host."),
   SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "Longest a graceful stop (SIGTERM) may take; up to half of it (at most 5s) waits for clients to take their last bytes.");
 
   private final String key;

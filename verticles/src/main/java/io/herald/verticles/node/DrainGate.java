@@ -20,7 +20,7 @@ public final class DrainGate implements Handler<RoutingContext> {
 
   /** The error code of the refusal (docs/PROTOCOL.md); the shape is every Herald HTTP error's. */
   public static final String CODE = "shutting-down";
-  /** Where vertx-web's SockJS handler keeps this Vert.x instance's sessions, by id (SockJsGuard reads it too). */
+  /** Where vertx-web's SockJS handler keeps this Vert.x instance's sessions, by id (the bridge's LocalSessions reads it too). */
   private static final String SOCKJS_SESSIONS = "_vertx.sockjssessions";
 
   private final NodeState state;

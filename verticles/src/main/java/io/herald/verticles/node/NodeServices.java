@@ -8,8 +8,13 @@ import io.herald.verticles.security.NodeSecurity;
 /**
  * What the HTTP verticle instances of one node share. Each part is immutable or thread-safe: the
  * instances run on different event loops and share no mutable state of their own.
+ *
+ * @param listenPort the port the instances listen on: the configured one, or for port 0 a negative
+ *     number of this node's own, which Vert.x turns into one free port shared by the servers asking
+ *     for that same number (servers asking for 0 would each get a port of their own)
  */
 public record NodeServices(
+    int listenPort,
     HeraldConfig config,
     NodeSecurity security,
     NodeState state,

@@ -90,6 +90,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aClusteredNodeAdvertisesItsHttpHostOrTheAdvertisedOne() {
+    assertEquals(null, load(Map.of()).nodeAddress(8080), "a single node forwards nothing");
+    assertEquals("127.0.0.1:8080", load(Map.of(), "--cluster").nodeAddress(8080));
+    assertEquals("10.0.0.7:8081", load(Map.of(), "--cluster", "--http-host", "10.0.0.7").nodeAddress(8081));
+    HeraldConfig advertised = load(Map.of("HERALD_ADVERTISED_HOST", "herald-2.internal"), "--cluster", "--http-host", "0.0.0.0");
+    assertEquals("herald-2.internal:8080", advertised.nodeAddress(8080));
+    assertEquals("[fd00::7]:8080", load(Map.of(), "--cluster", "--advertised-host", "fd00::7").nodeAddress(8080));
+  }
+
+  @Test
+  void aClusteredNodeOnEveryInterfaceMustSayWhereItIsReached() {
+    assertMessage("--advertised-host / HERALD_ADVERTISED_HOST: a host the other nodes can reach", Map.of(),
+        "--cluster", "--http-host", "0.0.0.0");
+    for (String bad : new String[] {"herald-2:8080", "http://herald-2", "herald 2", "[herald-2]"}) {
+      assertMessage("--advertised-host / HERALD_ADVERTISED_HOST: expected a host name or address, without a port", Map.of(),
+          "--cluster", "--advertised-host", bad);
+    }
+    assertEquals("[fd00::7]:8080", load(Map.of(), "--cluster", "--advertised-host", "[fd00::7]").nodeAddress(8080));
+    assertEquals(null, load(Map.of(), "--http-host", "0.0.0.0").nodeAddress(8080));
+  }
+
+  @Test
   void aShortSecretIsRefusedWithoutEchoingIt() {
     ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("HERALD_JWT_SECRET", "hunter2-is-short")));
     assertTrue(e.getMessage().contains("at least 32 bytes"), e.getMessage());

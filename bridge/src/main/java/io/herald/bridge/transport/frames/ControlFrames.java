@@ -2,6 +2,7 @@ package io.herald.bridge.transport.frames;
 
 import io.herald.bridge.envelope.JsonText;
 import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.history.Position;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -22,6 +23,19 @@ final class ControlFrames {
       ack.put("address", address);
     }
     return ack.toBuffer();
+  }
+
+  /** The acknowledgement of a register on an address with history carries the subscription's starting cursor. */
+  static Buffer subscribed(Object ref, String address, Position position) {
+    JsonObject ack = new JsonObject().put("type", "ack").put("ref", ref).put("op", "register").put("address", address);
+    if (position != null) {
+      ack.put("position", position.toString());
+    }
+    return ack.toBuffer();
+  }
+
+  static Buffer reset(String address, Position position) {
+    return new JsonObject().put("type", "reset").put("address", address).put("position", position.toString()).toBuffer();
   }
 
   static Buffer authenticated(Object ref, long expiresAt) {

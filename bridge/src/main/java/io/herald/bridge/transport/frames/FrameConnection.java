@@ -3,6 +3,7 @@ package io.herald.bridge.transport.frames;
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.history.Position;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.transport.BaseConnection;
 import io.herald.bridge.transport.CloseReason;
@@ -79,11 +80,17 @@ public abstract class FrameConnection extends BaseConnection {
   }
 
   @Override
-  protected final Buffer wireForm(EncodedEvent event) {
+  protected Buffer wireForm(EncodedEvent event) {
     return event.frame();
   }
 
   /** Sends a transport-level keep-alive if the transport has one of its own to send. */
+  /** {@code {"type":"reset","address","position"}}: the cursor given for the address could not be continued. */
+  @Override
+  protected final Buffer resetFrame(String address, Position head) {
+    return ControlFrames.reset(address, head);
+  }
+
   protected abstract void keepAlive();
 
   /**

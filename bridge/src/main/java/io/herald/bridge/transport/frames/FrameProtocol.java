@@ -7,6 +7,7 @@ import io.herald.bridge.auth.TokenSources;
 import io.herald.bridge.envelope.JsonText;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.history.Position;
 import io.herald.bridge.publish.Publisher;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -131,13 +132,34 @@ final class FrameProtocol {
     if (!connection.subscriptions().contains(address) && connection.subscriptions().size() >= max) {
       throw new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max + " subscriptions per connection");
     }
-    connection.subscribe(address).onComplete(done -> {
+    Position since = since(frame);
+    connection.subscribe(address, since).onComplete(done -> {
       if (done.failed()) {
         connection.sendError(ErrorCode.INTERNAL, "subscription could not be registered", address, ref);
-      } else if (ref != null) {
-        connection.reply(ControlFrames.ack(ref, "register", address));
+        return;
       }
+      if (ref != null) {
+        connection.reply(ControlFrames.subscribed(ref, address, connection.position(address)));
+      }
+      connection.catchUp(address);
     });
+  }
+
+  /**
+   * The cursor to resume from: {@code since} in the register frame's headers (where the stock
+   * Vert.x client puts what it is given) or on the frame itself. One that cannot be read resumes as
+   * a reset.
+   */
+  private static Position since(JsonObject frame) {
+    Object value = frame.getValue("since");
+    if (value == null && frame.getValue("headers") instanceof JsonObject headers) {
+      value = headers.getValue("since");
+    }
+    if (value == null) {
+      return null;
+    }
+    Position position = value instanceof String text ? Position.parse(text) : null;
+    return position != null ? position : Position.UNKNOWN;
   }
 
   private static void unregister(FrameConnection connection, JsonObject frame, Object ref) {
@@ -151,10 +173,14 @@ final class FrameProtocol {
   private static void publish(FrameConnection connection, JsonObject frame, Object ref) {
     Publisher publisher = connection.runtime().publisher();
     Publisher.Checked event = publisher.check(connection.identity(), frame.getValue("address"), frame.getValue("event"), frame.getValue("body"));
-    String eventId = publisher.publish(event);
-    if (ref != null) {
-      connection.reply(ControlFrames.published(ref, eventId));
-    }
+    publisher.publish(event).onComplete(published -> {
+      if (published.failed()) {
+        HeraldException error = HeraldException.of(published.cause());
+        connection.sendError(error.code(), error.getMessage(), event.address(), ref);
+      } else if (ref != null) {
+        connection.reply(ControlFrames.published(ref, published.result()));
+      }
+    });
   }
 
   private static void send(FrameConnection connection, JsonObject frame, Object ref) {

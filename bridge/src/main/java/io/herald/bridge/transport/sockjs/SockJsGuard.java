@@ -4,12 +4,10 @@ import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.WebSocketHandshake;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.net.RFC3986;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
@@ -25,43 +23,34 @@ final class SockJsGuard implements Handler<RoutingContext> {
 
   /** What vertx-web accepts as a callback name (it refuses any other character). */
   private static final Pattern CALLBACK = Pattern.compile("[a-zA-Z0-9_.-]+");
-  /** The local map in which vertx-web's SockJS handler keeps its sessions, by id. */
-  private static final String SESSIONS = "_vertx.sockjssessions";
   private static final String FORM = "application/x-www-form-urlencoded";
 
-  private final LocalMap<String, Object> sessions;
+  private final LocalSessions sessions;
 
-  SockJsGuard(Vertx vertx) {
-    this.sessions = vertx.sharedData().getLocalMap(SESSIONS);
+  SockJsGuard(LocalSessions sessions) {
+    this.sessions = sessions;
   }
 
   @Override
   public void handle(RoutingContext rc) {
-    String path = rc.normalizedPath();
-    String rest = path.length() > SockJsTransport.PATH.length() ? path.substring(SockJsTransport.PATH.length()) : "";
-    // SockJS's own patterns: /<server>/<session>/<transport>, neither id empty nor holding a dot.
-    String[] parts = rest.split("/", -1);
-    boolean sessionPath = parts.length == 4 && parts[0].isEmpty() && validId(parts[1]) && validId(parts[2]);
-    String transport = sessionPath ? parts[3] : null;
+    SockJsPath path = SockJsPath.of(rc.normalizedPath());
+    String transport = path == null ? null : path.transport();
+    HttpMethod method = rc.request().method();
     String problem;
-    if (rest.equals("/websocket") || "websocket".equals(transport)) {
+    if (rc.normalizedPath().equals(SockJsTransport.PATH + "/websocket") || "websocket".equals(transport)) {
       problem = webSocket(rc);
     } else if (transport == null) {
       problem = null;
-    } else if (rc.request().method() == HttpMethod.GET && (transport.equals("jsonp") || transport.startsWith("htmlfile"))) {
+    } else if (method == HttpMethod.GET && (transport.equals("jsonp") || transport.startsWith("htmlfile"))) {
       problem = callback(rc);
-    } else if (rc.request().method() == HttpMethod.POST && (transport.equals("xhr_send") || transport.equals("jsonp_send"))) {
-      problem = send(rc, parts[2], transport.equals("jsonp_send"));
+    } else if (path.sends(method)) {
+      problem = send(rc, path.session(), transport.equals("jsonp_send"));
     } else {
       problem = null;
     }
     if (problem == null) {
       rc.next();
     }
-  }
-
-  private static boolean validId(String id) {
-    return !id.isEmpty() && id.indexOf('.') < 0;
   }
 
   /** @return non-null if the request was refused */
@@ -85,7 +74,7 @@ final class SockJsGuard implements Handler<RoutingContext> {
   }
 
   private String send(RoutingContext rc, String session, boolean jsonp) {
-    if (!sessions.containsKey(session)) {
+    if (!sessions.contains(session)) {
       return refuse(rc, ErrorCode.NOT_FOUND, "no such SockJS session");
     }
     String body = rc.body().asString();

@@ -6,6 +6,7 @@ import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.QueryCheck;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -20,16 +21,25 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
  * protocol rather than vertx-web's own bridge, which registers an event-bus consumer per socket and
  * address: here every socket goes through the node's shared consumers and the same address rules as
  * the other transports.
+ *
+ * <p>With a node address in the options, a session can be used from any node of the cluster
+ * ({@link SessionAffinity}): no sticky sessions are needed in front of Herald.
  */
 public final class SockJsTransport {
 
   public static final String PATH = "/eventbus";
+  /** The cluster-wide map (a Hazelcast map when clustered) of which node holds each SockJS session. */
+  public static final String OWNERS_MAP = "herald.sockjs.owners";
   private static final String IDENTITY = "herald.identity";
 
   private final BridgeRuntime runtime;
+  private final LocalSessions sessions;
+  private SessionOwners owners;
+  private OwnerForwarder forwarder;
 
   public SockJsTransport(BridgeRuntime runtime) {
     this.runtime = runtime;
+    this.sessions = new LocalSessions(runtime.vertx());
   }
 
   public void mount(Router router) {
@@ -42,6 +52,15 @@ public final class SockJsTransport {
         .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
         .failureHandler(HttpErrors::onFailure);
+    String nodeAddress = runtime.options().getNodeAddress();
+    if (nodeAddress != null && owners == null) {
+      owners = new SessionOwners(runtime.vertx(), nodeAddress, sessions);
+      forwarder = new OwnerForwarder(runtime.vertx(), runtime.options().getHeartbeatInterval());
+    }
+    if (owners != null) {
+      // Before the token check: the node that holds the session checks a forwarded request's token.
+      router.route(PATH + "/*").handler(new SessionAffinity(sessions, owners, forwarder));
+    }
     // Every SockJS request with a token (access_token in the SockJS URL, or a header from a
     // non-browser client) is verified before SockJS sees it; the session keeps the identity of the
     // request that opened it.
@@ -52,11 +71,25 @@ public final class SockJsTransport {
         })
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
     // Malformed SockJS requests get Herald's JSON errors here; SockJS would answer some with a 500.
-    router.route(PATH + "/*").handler(new SockJsGuard(runtime.vertx()));
+    router.route(PATH + "/*").handler(new SockJsGuard(sessions));
     router.route(PATH + "/*").subRouter(sockJs);
   }
 
+  /** Removes this node's entries from the owners map and closes the connections to other nodes. */
+  public Future<Void> close() {
+    if (owners == null) {
+      return Future.succeededFuture();
+    }
+    return Future.join(owners.close(), forwarder.close()).mapEmpty();
+  }
+
   private void accept(SockJSSocket socket) {
+    if (owners != null && socket.routingContext() != null) {
+      SockJsPath path = SockJsPath.of(socket.routingContext().normalizedPath());
+      if (path != null) {
+        owners.opened(path.session());
+      }
+    }
     Identity opened = socket.routingContext() == null ? null : socket.routingContext().get(IDENTITY);
     SockJsConnection connection = new SockJsConnection(runtime, opened == null ? Identity.ANONYMOUS : opened, socket);
     socket.handler(message -> connection.onText(message.toString()));

@@ -5,6 +5,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.SseFormat;
+import io.herald.bridge.history.Position;
 import io.herald.bridge.transport.BaseConnection;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** One EventSource stream. */
@@ -44,13 +46,18 @@ final class SseConnection extends BaseConnection {
     return "sse";
   }
 
-  /** The first event: which connection this is and what it receives. It has no id, so it moves no cursor. */
+  /**
+   * The first event: which connection this is and what it receives. When the stream has addresses
+   * with history its id is the starting cursor, so a client that reconnects before any event
+   * arrived still resumes from where it began.
+   */
   void sendConnected() {
     JsonObject info = new JsonObject()
         .put("connection", id())
         .put("transport", transport())
         .put("addresses", new JsonArray(subscriptions().stream().toList()));
-    send(SseFormat.event(null, "connected", info.encode()));
+    Map<String, Position> positions = positions();
+    send(SseFormat.event(positions.isEmpty() ? null : StreamCursor.encode(positions), "connected", info.encode()));
   }
 
   @Override
@@ -60,15 +67,38 @@ final class SseConnection extends BaseConnection {
     }
   }
 
+  /**
+   * The shared buffer, except where the stream's cursor is its own: with several addresses with
+   * history, the {@code id:} line is this stream's cursor; and an event without a position in a
+   * stream that has a cursor goes without an {@code id:} line, which leaves the cursor as it is.
+   */
   @Override
   protected Buffer wireForm(EncodedEvent event) {
-    return event.sse();
+    Map<String, Position> positions = positions();
+    Position position = event.envelope().position();
+    if (positions.isEmpty() || position != null && positions.size() == 1) {
+      return event.sse();
+    }
+    if (position == null) {
+      return event.sseBody();
+    }
+    String cursor = StreamCursor.encode(positions, event.envelope().address(), position);
+    Buffer body = event.sseBody();
+    return Buffer.buffer(cursor.length() + 5 + body.length()).appendString("id: ").appendString(cursor).appendString("\n").appendBuffer(body);
   }
 
   /** An SSE stream is bytes: a batch is one write of every event, the same buffer for all subscribers. */
   @Override
   protected Buffer wireForm(EncodedBatch batch) {
-    return batch.sse();
+    Map<String, Position> positions = positions();
+    boolean positioned = batch.events().get(0).envelope().position() != null;
+    return positions.isEmpty() || positioned && positions.size() == 1 ? batch.sse() : null;
+  }
+
+  @Override
+  protected Buffer resetFrame(String address, Position head) {
+    JsonObject reset = new JsonObject().put("address", address).put("position", head.toString());
+    return SseFormat.event(StreamCursor.encode(positions()), "reset", reset.encode());
   }
 
   /**

@@ -8,6 +8,7 @@ import io.herald.bridge.envelope.SseFormat;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
+import io.herald.bridge.history.Position;
 import io.herald.bridge.transport.CloseReason;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,9 +58,23 @@ public final class SseTransport implements Handler<RoutingContext> {
     response.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     response.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
     response.write(SseFormat.retry(runtime.options().getSseRetry().toMillis()));
-    Future.all(addresses.stream().map(connection::subscribe).toList())
-        .onSuccess(v -> connection.sendConnected())
+    Map<String, Position> cursor = StreamCursor.decode(lastEventId(rc), addresses.stream().filter(runtime.history()::keeps).toList());
+    Future.all(addresses.stream().map(address -> connection.subscribe(address, cursor.get(address))).toList())
+        .onSuccess(v -> {
+          connection.sendConnected();
+          addresses.forEach(connection::catchUp);
+        })
         .onFailure(e -> connection.close(CloseReason.SERVER_ERROR));
+  }
+
+  /** EventSource sends {@code Last-Event-ID} when it reconnects; a client starting afresh may pass {@code lastEventId}. */
+  private static String lastEventId(RoutingContext rc) {
+    String header = rc.request().getHeader("Last-Event-ID");
+    if (header != null) {
+      return header;
+    }
+    List<String> query = rc.queryParam("lastEventId");
+    return query.isEmpty() ? null : query.get(0);
   }
 
   private Set<String> checkAddresses(Identity identity, List<String> requested) {

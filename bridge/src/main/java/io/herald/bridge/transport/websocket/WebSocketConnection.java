@@ -2,10 +2,16 @@ package io.herald.bridge.transport.websocket;
 
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
+import io.herald.bridge.envelope.EncodedBatch;
+import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.envelope.WebSocketFraming;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
@@ -15,15 +21,39 @@ final class WebSocketConnection extends FrameConnection {
   private static final Buffer PING = Buffer.buffer();
 
   private final ServerWebSocket socket;
+  // The socket's channel when it is Vert.x's own implementation: events then go out as frame bytes
+  // built once per node, a batch of them in one write. Otherwise, one Vert.x frame per event.
+  private final ChannelHandlerContext channel;
 
   WebSocketConnection(BridgeRuntime runtime, Identity identity, ServerWebSocket socket) {
     super(runtime, identity);
     this.socket = socket;
+    this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
     // Vert.x throws from writeQueueFull() once the socket is closed, which it is from the client's
     // close frame on, before the close handler has closed this connection. Thrown while an event is
     // handed out, it would cost every later subscriber that event; a closed socket reads as not full
-    // (writes to it fail quietly) until the close handler runs.
-    attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false, socket::isClosed));
+    // (writes to it fail quietly) until the close handler runs. Back-pressure is the channel's
+    // writability either way, which Vert.x's writeQueueFull() and drain handler follow.
+    if (channel != null) {
+      attach(new StreamSink(socket, frames -> channel.writeAndFlush(((BufferInternal) frames).getByteBuf()), true, socket::isClosed));
+    } else {
+      attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false, socket::isClosed));
+    }
+  }
+
+  @Override
+  protected Buffer wireForm(EncodedEvent event) {
+    return channel != null ? event.webSocketFrame() : event.frame();
+  }
+
+  @Override
+  protected Buffer wireForm(EncodedBatch batch) {
+    return channel != null ? batch.webSocketFrames() : null;
+  }
+
+  @Override
+  protected Buffer controlForm(Buffer frame) {
+    return channel != null ? WebSocketFraming.text(frame) : frame;
   }
 
   @Override

@@ -124,7 +124,7 @@ class SseTransportTest {
     start(new BridgeOptions());
     SseClient sse = open("address=public.a&address=user.1&address=public.a");
     Event connected = await(sse.connected());
-    assertNull(connected.id(), "the connected event moves no cursor");
+    assertEquals(".0", connected.id(), "the connected event carries the starting cursor: user.1 keeps history and has none yet");
     JsonObject info = new JsonObject(connected.data());
     assertEquals("sse", info.getString("transport"));
     assertFalse(info.getString("connection").isEmpty());

@@ -1,0 +1,161 @@
+package io.herald.bridge.fanout;
+
+import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.envelope.Envelope;
+import io.herald.bridge.history.History;
+import io.herald.bridge.history.HistoryPage;
+import io.herald.bridge.history.Position;
+import io.herald.bridge.history.StoredEvent;
+import io.vertx.core.Vertx;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Lets the events of one address with history through in position order, each once.
+ *
+ * <p>Positions are assigned by history, but the publishes carrying them travel the bus from
+ * whichever node appended them and may arrive out of order, or twice around a member change. The
+ * gate passes the next expected position at once, drops anything at or before it, and holds events
+ * that arrive early. If the missing ones do not turn up within {@code gapWait} (their publisher died
+ * between the append and the publish), it reads them from history, where they are since the append
+ * came first.
+ *
+ * <p>Confined to the hub's event loop.
+ */
+final class SequenceGate {
+
+  private static final int MAX_FILL = 500;
+
+  private final Vertx vertx;
+  private final History history;
+  private final String address;
+  private final long gapWaitMillis;
+  private final Consumer<EncodedEvent> next;
+  private final TreeMap<Long, EncodedEvent> early = new TreeMap<>();
+  private Position last;
+  private long gapTimer = -1;
+  private boolean closed;
+
+  SequenceGate(Vertx vertx, History history, String address, long gapWaitMillis, Consumer<EncodedEvent> next) {
+    this.vertx = vertx;
+    this.history = history;
+    this.address = address;
+    this.gapWaitMillis = gapWaitMillis;
+    this.next = next;
+  }
+
+  /** The position of the last event let through; {@link Position#NONE} before the first. */
+  Position position() {
+    return last == null ? Position.NONE : last;
+  }
+
+  /** Sets where the address stood when its consumer was registered; events held until then are sorted out. */
+  void start(Position head) {
+    last = head;
+    var held = new java.util.ArrayList<>(early.values());
+    early.clear();
+    held.forEach(this::offer);
+  }
+
+  void offer(EncodedEvent event) {
+    Position p = event.envelope().position();
+    if (last == null) {
+      early.put(p.seq(), event);
+      return;
+    }
+    if (!p.sameEpoch(last)) {
+      // The address's first history, or its history was lost and begun again under a new epoch:
+      // numbering starts over at 1.
+      early.clear();
+      last = new Position(p.epoch(), 0);
+    }
+    if (p.seq() <= last.seq()) {
+      return;
+    }
+    if (p.seq() == last.seq() + 1) {
+      pass(event);
+      release();
+      return;
+    }
+    early.put(p.seq(), event);
+    armGapTimer();
+  }
+
+  private void armGapTimer() {
+    if (gapTimer < 0 && !closed) {
+      gapTimer = vertx.setTimer(gapWaitMillis, id -> {
+        gapTimer = -1;
+        fillGap();
+      });
+    }
+  }
+
+  void close() {
+    closed = true;
+    early.clear();
+    if (gapTimer >= 0) {
+      vertx.cancelTimer(gapTimer);
+      gapTimer = -1;
+    }
+  }
+
+  private void pass(EncodedEvent event) {
+    last = event.envelope().position();
+    next.accept(event);
+  }
+
+  /** Lets through what was held and is now next; drops what is now behind. */
+  private void release() {
+    while (!early.isEmpty()) {
+      long seq = early.firstKey();
+      if (seq <= last.seq()) {
+        early.pollFirstEntry();
+      } else if (seq == last.seq() + 1) {
+        pass(early.pollFirstEntry().getValue());
+      } else {
+        return;
+      }
+    }
+    if (gapTimer >= 0) {
+      vertx.cancelTimer(gapTimer);
+      gapTimer = -1;
+    }
+  }
+
+  private void fillGap() {
+    if (closed || early.isEmpty() || last == null) {
+      return;
+    }
+    Position from = last;
+    int limit = (int) Math.min(early.firstKey() - from.seq() - 1, MAX_FILL);
+    history.read(address, from.seq(), limit).onComplete(read -> {
+      if (closed) {
+        return;
+      }
+      if (!from.equals(last)) {
+        // Events arrived meanwhile; whatever is still missing gets its own wait.
+        if (!early.isEmpty()) {
+          armGapTimer();
+        }
+        return;
+      }
+      if (read.succeeded() && read.result().epoch().equals(from.epoch())) {
+        HistoryPage page = read.result();
+        for (StoredEvent stored : page.events()) {
+          if (stored.seq() == last.seq() + 1) {
+            pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
+          }
+        }
+        if (page.events().size() == limit && !early.isEmpty() && early.firstKey() > last.seq() + 1) {
+          fillGap();
+          return;
+        }
+      }
+      if (!early.isEmpty() && early.firstKey() > last.seq() + 1) {
+        // Not in history either (aged out, or history unreachable): go on from what is here.
+        last = new Position(last.epoch(), early.firstKey() - 1);
+      }
+      release();
+    });
+  }
+}

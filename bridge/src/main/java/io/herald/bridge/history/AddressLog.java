@@ -1,0 +1,98 @@
+package io.herald.bridge.history;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.herald.bridge.history.hazelcast.HistorySerialization;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One address's history: its epoch, the next sequence number, and the retained events, oldest
+ * first. Not thread-safe: the local store locks it, and in the cluster it is only ever touched by
+ * the entry processors running on the partition that owns it.
+ */
+public final class AddressLog implements IdentifiedDataSerializable {
+
+  private String epoch;
+  private long lastSeq;
+  private ArrayDeque<StoredEvent> events = new ArrayDeque<>();
+
+  public AddressLog(String epoch) {
+    this.epoch = epoch;
+  }
+
+  /** For deserialization only. */
+  public AddressLog() {}
+
+  public String epoch() {
+    return epoch;
+  }
+
+  /** Assigns the next sequence number, keeps the event and drops what the retention no longer allows. */
+  public Position append(String type, long ts, String dataJson, Retention retention, long now) {
+    lastSeq++;
+    events.addLast(new StoredEvent(lastSeq, type, ts, dataJson));
+    while (events.size() > retention.size()) {
+      events.removeFirst();
+    }
+    trim(retention, now);
+    return new Position(epoch, lastSeq);
+  }
+
+  public HistoryPage read(long afterSeq, int limit, Retention retention, long now) {
+    long oldestAllowed = now - retention.maxAge().toMillis();
+    List<StoredEvent> out = new ArrayList<>(Math.min(limit, events.size()));
+    long firstSeq = lastSeq + 1;
+    for (StoredEvent event : events) {
+      if (event.ts() < oldestAllowed) {
+        continue;
+      }
+      firstSeq = Math.min(firstSeq, event.seq());
+      if (event.seq() > afterSeq && out.size() < limit) {
+        out.add(event);
+      }
+    }
+    return new HistoryPage(epoch, firstSeq, lastSeq, out);
+  }
+
+  private void trim(Retention retention, long now) {
+    long oldestAllowed = now - retention.maxAge().toMillis();
+    while (!events.isEmpty() && events.peekFirst().ts() < oldestAllowed) {
+      events.removeFirst();
+    }
+  }
+
+  @Override
+  public int getFactoryId() {
+    return HistorySerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return HistorySerialization.ADDRESS_LOG;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(epoch);
+    out.writeLong(lastSeq);
+    out.writeInt(events.size());
+    for (StoredEvent event : events) {
+      HistorySerialization.writeEvent(out, event);
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    epoch = in.readString();
+    lastSeq = in.readLong();
+    int count = in.readInt();
+    events = new ArrayDeque<>(count);
+    for (int i = 0; i < count; i++) {
+      events.addLast(HistorySerialization.readEvent(in));
+    }
+  }
+}

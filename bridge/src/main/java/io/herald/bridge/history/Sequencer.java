@@ -1,0 +1,70 @@
+package io.herald.bridge.history;
+
+import io.herald.bridge.envelope.BusEnvelopes;
+import io.herald.bridge.envelope.EventIds;
+import io.herald.bridge.envelope.JsonText;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.EventBus;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's one way onto the bus for events: an event of an address with history is first
+ * appended (which gives it its position, once, cluster-wide) and only then published with that
+ * position; any other event is published at once with a fresh id.
+ *
+ * <p>Appends to one address run concurrently, but their publishes leave in the order the appends
+ * were issued, so a node's events of an address reach subscribers in position order. Publishes
+ * from several nodes may still cross on the bus; receivers put them back in order
+ * ({@code SequenceGate}). Thread-safe: used from every event loop of the node and from the bus
+ * interceptor.
+ */
+public final class Sequencer {
+
+  private final EventBus bus;
+  private final History history;
+  private final EventIds ids = new EventIds();
+  // Per address, the publish the next one must follow; removed once the address goes quiet.
+  private final ConcurrentHashMap<String, Future<Void>> tails = new ConcurrentHashMap<>();
+
+  public Sequencer(EventBus bus, History history) {
+    this.bus = bus;
+    this.history = history;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  /**
+   * Publishes a body the bus has a codec for.
+   *
+   * @return the event's id (its position when the address keeps history)
+   */
+  public Future<String> publish(String address, String type, Object body, long ts) {
+    if (!history.keeps(address)) {
+      String id = ids.next();
+      bus.publish(address, body, BusEnvelopes.deliveryOptions(id, type, ts));
+      return Future.succeededFuture(id);
+    }
+    String dataJson;
+    try {
+      dataJson = JsonText.encodeBody(body);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Future<Position> appended = history.append(address, type, ts, dataJson);
+    Promise<Void> turn = Promise.promise();
+    Future<Void> previous = tails.put(address, turn.future());
+    Future<Void> wait = previous == null ? Future.succeededFuture() : previous;
+    Future<String> published = wait.transform(ignored -> appended).map(position -> {
+      bus.publish(address, body, BusEnvelopes.positioned(position, type, ts));
+      return position.toString();
+    });
+    published.onComplete(done -> {
+      turn.complete();
+      tails.remove(address, turn.future());
+    });
+    return published;
+  }
+}

@@ -1,0 +1,79 @@
+package io.herald.bridge.transport;
+
+import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.envelope.Envelope;
+import io.herald.bridge.history.HistoryPage;
+import io.herald.bridge.history.Position;
+import io.herald.bridge.history.StoredEvent;
+import io.vertx.core.Future;
+
+/**
+ * Brings one connection's address from its cursor up to the live stream: reads history after the
+ * cursor page by page (each page once the client has taken the last), then checks whether the
+ * node's live stream has gone further meanwhile, and reads again if so. When history cannot continue
+ * the cursor (older than what is kept, or another epoch), the client gets a reset instead.
+ *
+ * <p>Everything runs on the connection's event loop, so the final check and the switch to live
+ * events happen in one step: no live event can fall between them.
+ */
+final class CatchUp {
+
+  /** Events per history read: small enough to sit in a connection's queue at once. */
+  static final int PAGE = 200;
+  /** Rounds in which the live stream may still be ahead (a stale node view) before the catch-up ends anyway. */
+  private static final int MAX_ROUNDS = 1000;
+
+  private CatchUp() {}
+
+  static Future<Void> run(BaseConnection connection, String address) {
+    return round(connection, address, 0);
+  }
+
+  private static Future<Void> round(BaseConnection connection, String address, int rounds) {
+    Position from = connection.position(address);
+    if (from == null || connection.isClosed()) {
+      return Future.succeededFuture();
+    }
+    return connection.runtime.history().read(address, from.seq(), PAGE)
+        .recover(e -> Future.succeededFuture(null))
+        .compose(page -> {
+          if (connection.isClosed() || !from.equals(connection.position(address))) {
+            return Future.succeededFuture();
+          }
+          if (page == null) {
+            // History is unreachable: say so rather than pretend the stream is whole.
+            connection.sendReset(address, from);
+            connection.caughtUp(address);
+            return Future.succeededFuture();
+          }
+          boolean full = deliver(connection, address, from, page);
+          if (full || behindLive(connection, address) && rounds < MAX_ROUNDS) {
+            return connection.drained().compose(v -> round(connection, address, rounds + 1));
+          }
+          connection.caughtUp(address);
+          return Future.succeededFuture();
+        });
+  }
+
+  /** @return whether the page was full, so more may follow */
+  private static boolean deliver(BaseConnection connection, String address, Position from, HistoryPage page) {
+    if (!page.continues(from)) {
+      connection.sendReset(address, page.lastSeq() == 0 ? Position.NONE : page.head());
+      return false;
+    }
+    for (StoredEvent stored : page.events()) {
+      connection.replay(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
+    }
+    return page.events().size() == PAGE;
+  }
+
+  /** Whether the node handed out events of the address that this connection has not had. */
+  private static boolean behindLive(BaseConnection connection, String address) {
+    Position live = connection.runtime.hub().position(address);
+    Position mine = connection.position(address);
+    if (live == null || mine == null || live.epoch().isEmpty()) {
+      return false;
+    }
+    return live.sameEpoch(mine) ? live.seq() > mine.seq() : true;
+  }
+}

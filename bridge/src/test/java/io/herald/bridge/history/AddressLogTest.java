@@ -1,0 +1,83 @@
+package io.herald.bridge.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AddressLogTest {
+
+  private static final Retention FIVE = new Retention(5, Duration.ofMinutes(1));
+
+  private static List<Long> seqs(HistoryPage page) {
+    return page.events().stream().map(StoredEvent::seq).toList();
+  }
+
+  @Test
+  void numbersEventsFromOneWithoutGapsAndKeepsTheNewest() {
+    AddressLog log = new AddressLog("E1");
+    for (int i = 1; i <= 8; i++) {
+      assertEquals(new Position("E1", i), log.append("message", 1000, "{}", FIVE, 1000));
+    }
+    HistoryPage page = log.read(0, 100, FIVE, 1000);
+    assertEquals(List.of(4L, 5L, 6L, 7L, 8L), seqs(page));
+    assertEquals(4, page.firstSeq());
+    assertEquals(8, page.lastSeq());
+    assertEquals(List.of(7L, 8L), seqs(log.read(6, 100, FIVE, 1000)));
+    assertEquals(List.of(5L, 6L), seqs(log.read(4, 2, FIVE, 1000)));
+  }
+
+  @Test
+  void dropsEventsOlderThanTheRetentionOnReadAndAppend() {
+    AddressLog log = new AddressLog("E1");
+    log.append("message", 0, "1", FIVE, 0);
+    log.append("message", 30_000, "2", FIVE, 30_000);
+    HistoryPage page = log.read(0, 100, FIVE, 61_000);
+    assertEquals(List.of(2L), seqs(page));
+    assertEquals(2, page.firstSeq());
+    log.append("message", 95_000, "3", FIVE, 95_000);
+    assertEquals(List.of(3L), seqs(log.read(0, 100, FIVE, 95_000)));
+  }
+
+  @Test
+  void aPageContinuesACursorOnlyInItsEpochAndWithinWhatIsKept() {
+    AddressLog log = new AddressLog("E1");
+    for (int i = 1; i <= 8; i++) {
+      log.append("message", 1000, "{}", FIVE, 1000);
+    }
+    HistoryPage page = log.read(0, 100, FIVE, 1000);
+    assertTrue(page.continues(new Position("E1", 3)), "event 4 is the oldest kept");
+    assertFalse(page.continues(new Position("E1", 2)), "event 3 was dropped");
+    assertFalse(page.continues(new Position("E2", 5)), "another epoch");
+    assertFalse(page.continues(new Position("E1", 9)), "a cursor from the future");
+    assertFalse(page.continues(Position.UNKNOWN));
+    assertFalse(page.continues(Position.NONE), "subscribed before any event, but events 1 to 3 are gone");
+    assertTrue(new AddressLog("E3").read(0, 10, FIVE, 0).continues(Position.NONE));
+  }
+
+  @Test
+  void positionsRoundTripAsText() {
+    assertEquals(new Position("Ab3", 42), Position.parse("Ab3.42"));
+    assertEquals(Position.NONE, Position.parse(Position.NONE.toString()));
+    assertEquals(null, Position.parse("abc"));
+    assertEquals(null, Position.parse("a-b.1"));
+    assertEquals(null, Position.parse("?.0"));
+  }
+
+  @Test
+  void policyMatchesItsPatternsInOrderAndRejectsBadEntries() {
+    HistoryPolicy policy = HistoryPolicy.parse("user.**=10/1h, orders.*=50/10m");
+    assertEquals(new Retention(10, Duration.ofHours(1)), policy.retentionFor("user.alice.inbox"));
+    assertEquals(new Retention(50, Duration.ofMinutes(10)), policy.retentionFor("orders.eu"));
+    assertEquals(null, policy.retentionFor("orders.eu.west"));
+    assertEquals(null, policy.retentionFor("public.news"));
+    assertTrue(HistoryPolicy.parse("").isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> HistoryPolicy.parse("user.**=10"));
+    assertThrows(IllegalArgumentException.class, () -> HistoryPolicy.parse("user.{sub}=10/1h"));
+    assertThrows(IllegalArgumentException.class, () -> HistoryPolicy.parse("user.**=0/1h"));
+  }
+}

@@ -1,0 +1,189 @@
+package io.herald.bridge.history;
+
+import static io.herald.bridge.support.Http.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.HeraldNode;
+import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.Http;
+import io.herald.bridge.support.SseClient;
+import io.herald.bridge.support.SseClient.Event;
+import io.herald.bridge.support.TestCluster;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * History on a real three-member Hazelcast cluster in this JVM: members A and B serve clients, C is
+ * a microservice member that only publishes. Each test uses its own address.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterHistoryTest {
+
+  private final TestCluster cluster = new TestCluster();
+  private Vertx a;
+  private Vertx b;
+  private Vertx c;
+  private BridgeServer serverA;
+  private BridgeServer serverB;
+  private HttpClient http;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    a = cluster.startMember().await(60, TimeUnit.SECONDS);
+    b = cluster.startMember().await(60, TimeUnit.SECONDS);
+    c = cluster.startMember().await(60, TimeUnit.SECONDS);
+    for (Vertx member : List.of(a, b, c)) {
+      HeraldNode.install(member, HistoryPolicy.defaults());
+    }
+    serverA = await(BridgeServer.start(a, new BridgeOptions(), AllowListRules.defaults()));
+    serverB = await(BridgeServer.start(b, new BridgeOptions(), AllowListRules.defaults()));
+    http = a.createHttpClient();
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    cluster.close();
+  }
+
+  private SseClient subscribe(BridgeServer server, String address, String lastEventId) {
+    SseClient sse = await(lastEventId == null
+        ? SseClient.connect(http, server.port(), "/sse?address=" + address)
+        : SseClient.resume(http, server.port(), "/sse?address=" + address, lastEventId));
+    await(sse.connected());
+    return sse;
+  }
+
+  /** Runs on an event loop, as test clients must (see {@link Http}); many may be in flight at once. */
+  private Future<Integer> publish(BridgeServer server, String address, int n) {
+    String body = new JsonObject().put("address", address).put("data", new JsonObject().put("n", n)).encode();
+    Promise<Integer> status = Promise.promise();
+    a.runOnContext(v -> http.request(HttpMethod.POST, server.port(), "127.0.0.1", "/api/publish")
+        .compose(request -> request.putHeader("content-type", "application/json").send(body))
+        .compose(response -> response.body().map(ignored -> response.statusCode()))
+        .onComplete(status));
+    return status.future().map(code -> {
+      assertEquals(202, code);
+      return code;
+    });
+  }
+
+  private static List<Integer> numbers(List<Event> events) {
+    return events.stream().map(e -> new JsonObject(e.data()).getJsonObject("data").getInteger("n")).toList();
+  }
+
+  private static List<Long> seqs(List<Event> events) {
+    return events.stream().map(e -> Position.parse(e.id()).seq()).toList();
+  }
+
+  private static List<Long> oneTo(int n) {
+    return IntStream.rangeClosed(1, n).mapToObj(i -> (long) i).toList();
+  }
+
+  private JsonArray history(String address) {
+    return Http.get(http, serverA.port(), "/api/history?address=" + address + "&limit=1000").json().getJsonArray("events");
+  }
+
+  @Test
+  void aBusPublishFromAMemberWithoutHttpIsRecordedOnceAndReachesEveryNode() {
+    String address = "user.bus";
+    SseClient onA = subscribe(serverA, address, null);
+    SseClient onB = subscribe(serverB, address, null);
+    for (int n = 1; n <= 20; n++) {
+      c.eventBus().publish(address, new JsonObject().put("n", n));
+    }
+    await(onA.nth("message", 20));
+    await(onB.nth("message", 20));
+    List<Integer> expected = IntStream.rangeClosed(1, 20).boxed().toList();
+    assertEquals(expected, numbers(onA.events("message")));
+    assertEquals(expected, numbers(onB.events("message")));
+    assertEquals(oneTo(20), seqs(onA.events("message")));
+    assertEquals(20, history(address).size(), "each event is in history once, not once per member");
+  }
+
+  @Test
+  void publishesFromSeveralNodesReachEverySubscriberInPositionOrder() {
+    String address = "group.busy";
+    SseClient onA = subscribe(serverA, address, null);
+    SseClient onB = subscribe(serverB, address, null);
+    List<Future<Integer>> sent = new ArrayList<>();
+    for (int n = 0; n < 50; n++) {
+      sent.add(publish(serverA, address, n));
+      sent.add(publish(serverB, address, 1000 + n));
+      c.eventBus().publish(address, new JsonObject().put("n", 2000 + n));
+    }
+    await(Future.all(sent));
+    await(onA.nth("message", 150));
+    await(onB.nth("message", 150));
+    assertEquals(oneTo(150), seqs(onA.events("message")), "no gap, no duplicate, in position order");
+    assertEquals(numbers(onA.events("message")), numbers(onB.events("message")), "every subscriber sees the same order");
+  }
+
+  @Test
+  void aClientResumesOnAnotherNode() {
+    String address = "user.roaming";
+    SseClient onA = subscribe(serverA, address, null);
+    for (int n = 1; n <= 5; n++) {
+      await(publish(serverA, address, n));
+    }
+    await(onA.nth("message", 5));
+    String cursor = onA.lastEventId();
+    await(onA.close());
+    for (int n = 6; n <= 10; n++) {
+      await(publish(serverB, address, n));
+    }
+    SseClient onB = subscribe(serverB, address, cursor);
+    await(onB.nth("message", 5));
+    c.eventBus().publish(address, new JsonObject().put("n", 11));
+    await(onB.nth("message", 6));
+    assertEquals(IntStream.rangeClosed(6, 11).boxed().toList(), numbers(onB.events("message")));
+  }
+
+  @Test
+  void historySurvivesTheCrashOfAnyOneMember() throws Exception {
+    TestCluster small = new TestCluster();
+    try (small) {
+      Vertx x = small.startMember().await(60, TimeUnit.SECONDS);
+      Vertx y = small.startMember().await(60, TimeUnit.SECONDS);
+      Vertx z = small.startMember().await(60, TimeUnit.SECONDS);
+      HeraldNode nodeX = HeraldNode.install(x, HistoryPolicy.defaults());
+      HeraldNode.install(y, HistoryPolicy.defaults());
+      HeraldNode.install(z, HistoryPolicy.defaults());
+      List<String> addresses = IntStream.range(0, 40).mapToObj(i -> "user.crash" + i).toList();
+      for (String address : addresses) {
+        for (int n = 1; n <= 3; n++) {
+          nodeX.sequencer().publish(address, "message", n, System.currentTimeMillis()).await(10, TimeUnit.SECONDS);
+        }
+      }
+      List<Position> before = new ArrayList<>();
+      for (String address : addresses) {
+        before.add(nodeX.history().head(address).await(10, TimeUnit.SECONDS));
+      }
+      // A crash, not a goodbye: the member drops out without migrating anything.
+      HazelcastInstance victim = ((HazelcastClusterManager) ((VertxInternal) z).clusterManager()).getHazelcastInstance();
+      victim.getLifecycleService().terminate();
+      for (int i = 0; i < addresses.size(); i++) {
+        HistoryPage page = nodeX.history().read(addresses.get(i), 0, 10).await(30, TimeUnit.SECONDS);
+        assertEquals(before.get(i), page.head(), addresses.get(i) + " keeps its epoch and numbering");
+        assertEquals(3, page.events().size(), addresses.get(i) + " keeps its events");
+      }
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.herald.bridge.transport;
+
+import static io.herald.bridge.support.Http.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.HeraldNode;
+import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.FrameClient;
+import io.herald.bridge.support.Http;
+import io.herald.bridge.support.SseClient;
+import io.herald.bridge.support.SseClient.Event;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Resume on one node, over every transport: a client that comes back with its cursor gets what it
+ * missed, in order, then live events, with nothing twice; a cursor history cannot continue gets a
+ * reset first. Events carry their number in the data, and the tests compare the numbers.
+ */
+@ExtendWith(VertxExtension.class)
+class ResumeTest {
+
+  private static final String INBOX = "user.alice";
+  private static final String TEAM = "group.red";
+  /** Small on purpose: five events kept, so the reset case needs only a few publishes. */
+  private static final String POLICY = "user.**=5/1h,group.**=100/1h";
+
+  private Vertx vertx;
+  private HttpClient client;
+  private BridgeServer server;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    HeraldNode.install(vertx, HistoryPolicy.parse(POLICY));
+    this.client = vertx.createHttpClient();
+    this.server = await(BridgeServer.start(vertx, new BridgeOptions(), AllowListRules.defaults()));
+  }
+
+  private void publish(String address, int from, int to) {
+    for (int n = from; n <= to; n++) {
+      Http.Reply reply = Http.post(client, server.port(), "/api/publish",
+          new JsonObject().put("address", address).put("data", new JsonObject().put("n", n)).encode());
+      assertEquals(202, reply.status(), reply.body().toString());
+    }
+  }
+
+  private static List<Integer> numbers(List<Event> events) {
+    return events.stream().map(e -> new JsonObject(e.data()).getJsonObject("data").getInteger("n")).toList();
+  }
+
+  private static List<Integer> range(int from, int to) {
+    return IntStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  private SseClient sse(String uri, String lastEventId) {
+    SseClient sse = await(lastEventId == null
+        ? SseClient.connect(client, server.port(), uri)
+        : SseClient.resume(client, server.port(), uri, lastEventId));
+    await(sse.connected());
+    return sse;
+  }
+
+  @Test
+  void sseResumesFromLastEventIdWithoutGapOrDuplicate() {
+    String uri = "/sse?address=" + INBOX;
+    SseClient first = sse(uri, null);
+    publish(INBOX, 1, 3);
+    await(first.nth("message", 3));
+    String cursor = first.lastEventId();
+    await(first.close());
+
+    publish(INBOX, 4, 5);
+    SseClient second = sse(uri, cursor);
+    await(second.nth("message", 2));
+    publish(INBOX, 6, 7);
+    await(second.nth("message", 4));
+    assertEquals(range(4, 7), numbers(second.events("message")));
+    assertEquals(range(1, 3), numbers(first.events("message")));
+  }
+
+  @Test
+  void sseResumesAStreamThatSawNoEventFromItsConnectedId() {
+    String uri = "/sse?address=" + INBOX;
+    SseClient first = sse(uri, null);
+    String cursor = await(first.connected()).id();
+    assertNotNull(cursor, "the connected event carries the starting cursor");
+    await(first.close());
+    publish(INBOX, 1, 2);
+    SseClient second = sse(uri, cursor);
+    await(second.nth("message", 2));
+    assertEquals(range(1, 2), numbers(second.events("message")));
+  }
+
+  @Test
+  void oneCursorCoversEveryAddressOfAStream() {
+    String uri = "/sse?address=" + INBOX + "&address=" + TEAM + "&address=public.news";
+    SseClient first = sse(uri, null);
+    publish(INBOX, 1, 2);
+    publish(TEAM, 101, 101);
+    await(first.nth("message", 3));
+    String cursor = first.lastEventId();
+    await(first.close());
+
+    publish(TEAM, 102, 103);
+    publish(INBOX, 3, 3);
+    SseClient second = sse(uri, cursor);
+    await(second.nth("message", 3));
+    List<Event> events = second.events("message");
+    assertEquals(List.of(102, 103), numbers(events.stream().filter(e -> e.data().contains(TEAM)).toList()));
+    assertEquals(List.of(3), numbers(events.stream().filter(e -> e.data().contains(INBOX)).toList()));
+    assertEquals(3, events.size());
+  }
+
+  @Test
+  void aCursorOlderThanTheHistoryGetsAResetBeforeLiveEvents() {
+    String uri = "/sse?address=" + INBOX;
+    SseClient first = sse(uri, null);
+    publish(INBOX, 1, 1);
+    await(first.nth("message", 1));
+    String cursor = first.lastEventId();
+    await(first.close());
+
+    publish(INBOX, 2, 12);
+    SseClient second = sse(uri, cursor);
+    Event reset = await(second.nth("reset", 1));
+    assertEquals(INBOX, new JsonObject(reset.data()).getString("address"));
+    publish(INBOX, 13, 13);
+    await(second.nth("message", 1));
+    assertEquals(List.of(13), numbers(second.events("message")));
+    assertTrue(second.events().indexOf(reset) < second.events().indexOf(second.events("message").get(0)));
+  }
+
+  @Test
+  void anUnreadableCursorIsAReset() {
+    SseClient sse = sse("/sse?address=" + INBOX + "&lastEventId=not-a-cursor", null);
+    await(sse.nth("reset", 1));
+  }
+
+  @Test
+  void webSocketAndSockJsResumeFromSince() {
+    for (Function<Integer, io.vertx.core.Future<FrameClient>> open : List.<Function<Integer, io.vertx.core.Future<FrameClient>>>of(
+        port -> FrameClient.webSocket(vertx, port), port -> FrameClient.sockJsXhrPolling(vertx, port))) {
+      String address = "user.frames" + System.nanoTime();
+      FrameClient live = await(open.apply(server.port()));
+      await(live.send(new JsonObject().put("type", "register").put("address", address).put("id", "r1")));
+      JsonObject ack = await(live.next(f -> "ack".equals(f.getString("type"))));
+      String since = ack.getString("position");
+      assertNotNull(since, "a register on an address with history acknowledges its starting cursor");
+      publish(address, 1, 2);
+      JsonObject second = await(live.next(f -> "rec".equals(f.getString("type")) && f.getJsonObject("body").getInteger("n") == 2));
+      await(live.close());
+
+      publish(address, 3, 4);
+      FrameClient back = await(open.apply(server.port()));
+      await(back.send(new JsonObject().put("type", "register").put("address", address)
+          .put("headers", new JsonObject().put("since", second.getString("id")))));
+      publish(address, 5, 5);
+      await(back.next(f -> "rec".equals(f.getString("type")) && f.getJsonObject("body").getInteger("n") == 5));
+      List<Integer> got = back.history().stream().filter(f -> "rec".equals(f.getString("type")))
+          .map(f -> f.getJsonObject("body").getInteger("n")).toList();
+      assertEquals(range(3, 5), got);
+      await(back.close());
+    }
+  }
+
+  @Test
+  void historyReadsOverHttp() {
+    publish(INBOX, 1, 4);
+    JsonObject all = Http.get(client, server.port(), "/api/history?address=" + INBOX).json();
+    assertEquals(range(1, 4), all.getJsonArray("events").stream().map(e -> ((JsonObject) e).getJsonObject("data").getInteger("n")).toList());
+    String after2 = all.getJsonArray("events").getJsonObject(1).getString("id");
+    JsonObject rest = Http.get(client, server.port(), "/api/history?address=" + INBOX + "&since=" + after2 + "&limit=1").json();
+    assertEquals(1, rest.getJsonArray("events").size());
+    assertEquals(3, rest.getJsonArray("events").getJsonObject(0).getJsonObject("data").getInteger("n"));
+    assertEquals(false, rest.getBoolean("reset"));
+
+    assertEquals("not-found", Http.get(client, server.port(), "/api/history?address=public.news").errorCode());
+    assertEquals("bad-request", Http.get(client, server.port(), "/api/history?address=" + INBOX + "&limit=0").errorCode());
+    assertEquals("bad-request", Http.get(client, server.port(), "/api/history?address=" + INBOX + "&since=x").errorCode());
+    assertEquals("bad-address", Http.get(client, server.port(), "/api/history").errorCode());
+  }
+
+  @Test
+  void aPlainBusPublishIsRecordedOnceAndDeliveredWithItsPosition() {
+    SseClient sse = sse("/sse?address=" + INBOX, null);
+    vertx.eventBus().publish(INBOX, new JsonObject().put("n", 1));
+    Event event = await(sse.nth("message", 1));
+    assertEquals(event.id(), new JsonObject(event.data()).getString("id"));
+    JsonObject history = Http.get(client, server.port(), "/api/history?address=" + INBOX).json();
+    assertEquals(1, history.getJsonArray("events").size());
+    assertEquals(event.id(), history.getJsonArray("events").getJsonObject(0).getString("id"));
+  }
+}
