@@ -52,7 +52,10 @@ class ClusterResilienceIT {
         "HERALD_JWT_SECRET", Tokens.SECRET,
         "HERALD_TICKER", "false",
         "HERALD_ACCESS_LOG", "false",
-        "HERALD_HTTP_INSTANCES", "1");
+        "HERALD_HTTP_INSTANCES", "1",
+        // Its own cluster: another Herald cluster on this machine (a benchmark, a developer's node)
+        // would otherwise be joined through the shipped cluster.xml.
+        "HZ_CLUSTERNAME", "herald-it-" + java.util.UUID.randomUUID());
     for (int i = 0; i < 3; i++) {
       nodes.add(new NodeProcess(NodeProcess.freePort(), env).start());
     }
@@ -117,7 +120,7 @@ class ClusterResilienceIT {
         publish(target, n++);
         Thread.sleep(10);
       }
-      node.stop();
+      assertEquals(0, node.stop(), "a node stops cleanly on SIGTERM");
       for (int i = 0; i < EVENTS / 6; i++) {
         publish(target, n++);
         Thread.sleep(10);
