@@ -63,6 +63,30 @@ final class Procs {
     return out;
   }
 
+  /** Processes whose command line has {@code argument} as one of its arguments, exactly. */
+  static List<Long> withArgument(String argument) {
+    List<Long> out = new ArrayList<>();
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        String name = dir.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (List.of(cmdline.split("\0")).contains(argument)) {
+            out.add(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // gone meanwhile, or not ours to read
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: nothing to report
+    }
+    return out;
+  }
+
   static void waitForPort(int port, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
