@@ -53,7 +53,8 @@ final class ClusterWorkload {
     JsonObject w3 = new JsonObject().put("nodes", NODES).put("perNode", perNode).put("subscribers", subscribers)
         .put("transport", "herald-sse").put("moderateRate", moderate).put("moderateSeconds", moderateSeconds)
         .put("stepSeconds", stepSeconds).put("jvm", new JsonArray(HeraldCluster.JVM))
-        .put("pinning", "all " + NODES + " nodes on core " + HeraldCluster.PIN + ", generators on core 1");
+        .put("pinning", "all " + NODES + " nodes on core " + HeraldCluster.PIN + ", generators on core 1")
+        .put("loadAverageBefore", Procs.loadAverage());
     JsonArray rows = new JsonArray();
     w3.put("rows", rows);
     driver.results.put("w3", w3);
@@ -97,7 +98,7 @@ final class ClusterWorkload {
         Driver.log("  cluster stopped (exit codes " + cluster.exitCodes + ")"
             + (cluster.clean ? ", nothing left running" : "; LEFT: " + cluster.leftovers));
       }
-      w3.put("minutes", (System.nanoTime() - t0) / 6e10);
+      w3.put("minutes", (System.nanoTime() - t0) / 6e10).put("loadAverageAfter", Procs.loadAverage());
       driver.save();
     }
   }

@@ -63,6 +63,16 @@ final class Procs {
     return out;
   }
 
+  /** The 1, 5 and 15 minute load averages: how busy the shared machine was around a measurement. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** Processes whose command line has {@code argument} as one of its arguments, exactly. */
   static List<Long> withArgument(String argument) {
     List<Long> out = new ArrayList<>();

@@ -165,8 +165,10 @@ final class Report {
             + "without: `public.w3`. Pinning: %s (three JVMs share one core). Node JVM: `%s`. ",
         w3.getInteger("subscribers", 0), w3.getInteger("perNode", 0), w3.getString("pinning", ""),
         String.join(" ", w3.getJsonArray("jvm", new JsonArray()).getList())));
-    md.append(String.format("W3 took %.1f minutes; nodes stopped cleanly: %s.%n%n", w3.getDouble("minutes", 0.0),
-        w3.getBoolean("stoppedClean", false) ? "yes" : "**no** (" + w3.getString("leftovers", "") + ")"));
+    md.append(String.format("W3 took %.1f minutes; nodes stopped cleanly: %s. Load average of the shared machine "
+            + "(1/5/15 min) before: %s, after: %s.%n%n", w3.getDouble("minutes", 0.0),
+        w3.getBoolean("stoppedClean", false) ? "yes" : "**no** (" + w3.getString("leftovers", "") + ")",
+        w3.getString("loadAverageBefore", "?"), w3.getString("loadAverageAfter", "?")));
     if (w3.containsKey("error")) {
       md.append("**Error:** ").append(w3.getString("error")).append("\n\n");
     }
