@@ -79,7 +79,8 @@ final class ClusterWorkload {
         if (answer.getInteger("ready") < subscribers) {
           throw new IllegalStateException(mode.label() + ": only " + answer.getInteger("ready") + " of " + subscribers + " subscribed");
         }
-        JsonObject warm = driver.warmup(gen, moderate * 3, 1);
+        // Three JVMs share one core and take longer to compile their hot paths than W1's one.
+        JsonObject warm = driver.warmup(gen, moderate * 3, 1, driver.quick ? 1 : 5);
         row.put("warmupLastStep", warm);
         Driver.log("  " + mode.label() + " warm-up: lost " + warm.getLong("lost") + ", cross-node p99 " + warm.getDouble("crossP99ms") + " ms");
       }
@@ -109,7 +110,9 @@ final class ClusterWorkload {
     List<Long> pids = cluster.pids();
     JsonArray[] moderateRuns = {new JsonArray(), new JsonArray()};
     JsonArray[] maxRuns = {new JsonArray(), new JsonArray()};
-    double[] start = {moderate * 2, moderate * 2};
+    // Without history the maximum is some 40 times the moderate rate: start higher than W1 does and
+    // allow one more step, so that the first search gets as close as the later ones.
+    double[] start = {moderate * 4, moderate * 4};
     for (int r = 0; r < driver.reps; r++) {
       if (System.nanoTime() > deadline) {
         Driver.log("  W3 time limit (" + MAX_MINUTES + " min) reached after " + r + " repetitions");
@@ -126,7 +129,7 @@ final class ClusterWorkload {
       for (int m = 0; m < MODES.length; m++) {
         Driver.log("  rep " + (r + 1) + " " + MODES[m].label() + ": highest loss-free rate");
         JsonObject best = driver.search(generators.get(m), pids, start[m], r == 0 ? 2.0 : 1.3, stepSeconds, 1,
-            driver.quick || r > 0 ? 4 : 7);
+            driver.quick || r > 0 ? 4 : 8);
         maxRuns[m].add(best);
         if (best.getDouble("offeredRate", 0.0) > 0) {
           start[m] = best.getDouble("offeredRate");

@@ -298,8 +298,12 @@ public final class Driver {
 
   /** JIT-warms the generator and the server; the numbers are thrown away. */
   JsonObject warmup(Procs.Generator gen, double rate, int batch) throws Exception {
+    return warmup(gen, rate, batch, quick ? 1 : 3);
+  }
+
+  JsonObject warmup(Procs.Generator gen, double rate, int batch, int steps) throws Exception {
     JsonObject last = null;
-    for (int i = 0; i < (quick ? 1 : 3); i++) {
+    for (int i = 0; i < steps; i++) {
       last = gen.send(publish(rate, quick ? 1.5 : 3, batch));
     }
     return last;
@@ -318,20 +322,26 @@ public final class Driver {
    * processes (W3's nodes), their CPU and RSS summed.
    */
   JsonObject measure(Procs.Generator gen, List<Long> serverPids, double rate, double seconds, int batch) throws Exception {
-    long s0 = cpuTicks(serverPids);
+    long[] s0 = serverPids.stream().mapToLong(Procs::cpuTicks).toArray();
     long g0 = Procs.cpuTicks(gen.pid());
     long w0 = System.nanoTime();
     JsonObject r = gen.send(publish(rate, seconds, batch));
     double wall = (System.nanoTime() - w0) / 1e9;
-    r.put("serverCpuPct", (cpuTicks(serverPids) - s0) / (double) Procs.CLOCK_TICKS / wall * 100);
+    JsonArray each = new JsonArray();
+    double sum = 0;
+    for (int i = 0; i < s0.length; i++) {
+      double pct = (Procs.cpuTicks(serverPids.get(i)) - s0[i]) / (double) Procs.CLOCK_TICKS / wall * 100;
+      each.add(pct);
+      sum += pct;
+    }
+    r.put("serverCpuPct", sum);
+    if (s0.length > 1) {
+      r.put("serverCpuPctEach", each);
+    }
     r.put("generatorCpuPct", (Procs.cpuTicks(gen.pid()) - g0) / (double) Procs.CLOCK_TICKS / wall * 100);
     r.put("serverRssKb", serverPids.stream().mapToLong(Procs::rssKb).sum());
     r.put("sustained", sustained(r, seconds));
     return r;
-  }
-
-  private static long cpuTicks(List<Long> pids) {
-    return pids.stream().mapToLong(Procs::cpuTicks).sum();
   }
 
   /** Every subscriber got every event, nobody was cut off, and delivery kept pace with the offer. */

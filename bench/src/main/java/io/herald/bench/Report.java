@@ -187,20 +187,20 @@ final class Report {
       }
     }
     md.append(String.format("%n### Highest loss-free rate (%.0f s steps)%n%n", w3.getDouble("stepSeconds", 0.0)));
-    md.append("| history | events/s published | delivered/s | cross-node p50 ms | cross-node p99 ms | same-node p50 ms | same-node p99 ms | nodes CPU (sum) | generator CPU |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| history | events/s published | delivered/s | cross-node p50 ms | cross-node p99 ms | same-node p50 ms | same-node p99 ms | lost | nodes CPU (sum) | generator CPU |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Object o : rows) {
       JsonObject row = (JsonObject) o;
       JsonObject m = row.getJsonObject("max");
       if (m != null) {
-        md.append(String.format("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f%% | %.0f%% |%n", history(row), m.getDouble("offeredRate"),
+        md.append(String.format("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% |%n", history(row), m.getDouble("offeredRate"),
             m.getDouble("deliveredPerSec"), m.getDouble("crossP50ms"), m.getDouble("crossP99ms"), m.getDouble("sameP50ms"),
-            m.getDouble("sameP99ms"), m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct")));
+            m.getDouble("sameP99ms"), m.getDouble("lost"), m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct")));
       }
     }
     md.append("\n### Every repetition\n\n");
-    md.append("| history | rep | moderate: cross-node p50 / p99 ms | same-node p50 / p99 ms | lost | max events/s | delivered/s |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+    md.append("| history | rep | moderate: cross-node p50 / p99 ms | same-node p50 / p99 ms | lost | max events/s | delivered/s | CPU of nodes 1 / 2 / 3 at max |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
     for (Object o : rows) {
       JsonObject row = (JsonObject) o;
       JsonArray a = row.getJsonArray("moderateRuns", new JsonArray());
@@ -208,10 +208,12 @@ final class Report {
       for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
         JsonObject m = i < a.size() ? a.getJsonObject(i) : new JsonObject();
         JsonObject x = i < b.size() ? b.getJsonObject(i) : new JsonObject();
-        md.append(String.format("| %s | %d | %.1f / %.1f | %.1f / %.1f | %d | %.1f | %.0f |%n", history(row), i + 1,
+        List<String> cpu = new ArrayList<>();
+        x.getJsonArray("serverCpuPctEach", new JsonArray()).forEach(c -> cpu.add(String.format("%.0f%%", ((Number) c).doubleValue())));
+        md.append(String.format("| %s | %d | %.1f / %.1f | %.1f / %.1f | %d | %.1f | %.0f | %s |%n", history(row), i + 1,
             m.getDouble("crossP50ms", Double.NaN), m.getDouble("crossP99ms", Double.NaN), m.getDouble("sameP50ms", Double.NaN),
             m.getDouble("sameP99ms", Double.NaN), m.getLong("lost", -1L), x.getDouble("offeredRate", Double.NaN),
-            x.getDouble("deliveredPerSec", Double.NaN)));
+            x.getDouble("deliveredPerSec", Double.NaN), String.join(" / ", cpu)));
       }
     }
     md.append("\n");
