@@ -216,6 +216,7 @@ public final class LoadGenerator {
         .put("expected", expected).put("delivered", delivered).put("lost", lost).put("outOfOrder", outOfOrder)
         .put("disconnects", stats.disconnects - disconnects0)
         .put("deliveredPerSec", delivered / span)
+        .put("eventsPerRead", stats.reads == 0 ? 0.0 : delivered / (double) stats.reads)
         .put("spanMs", span * 1000)
         .put("latencyCount", h.getTotalCount())
         .put("p50ms", h.getValueAtPercentile(50) / 1000.0)

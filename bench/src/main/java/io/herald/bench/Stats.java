@@ -16,6 +16,8 @@ final class Stats {
   Histogram[] byNode = new Histogram[0];
   boolean recording;
   long delivered;
+  /** Buffers the subscribers read while recording: events per read shows how far the server coalesced its writes. */
+  long reads;
   long lastEventNanos;
   long disconnects;
 
@@ -31,6 +33,7 @@ final class Stats {
   }
 
   void reset() {
+    reads = 0;
     latency.reset();
     for (Histogram h : byNode) {
       h.reset();

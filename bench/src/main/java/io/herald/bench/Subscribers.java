@@ -164,6 +164,9 @@ final class Subscribers {
   }
 
   private void received(Sub sub, Buffer buf) {
+    if (stats.recording) {
+      stats.reads++;
+    }
     sub.scanner.scan(buf, sub);
   }
 
