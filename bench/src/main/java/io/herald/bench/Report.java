@@ -211,9 +211,10 @@ final class Report {
         JsonObject x = i < b.size() ? b.getJsonObject(i) : new JsonObject();
         List<String> cpu = new ArrayList<>();
         x.getJsonArray("serverCpuPctEach", new JsonArray()).forEach(c -> cpu.add(String.format("%.0f%%", ((Number) c).doubleValue())));
-        md.append(String.format("| %s | %d | %.1f / %.1f | %.1f / %.1f | %d | %.1f | %.0f | %s |%n", history(row), i + 1,
+        md.append(String.format("| %s | %d | %.1f / %.1f | %.1f / %.1f | %d | %.1f%s | %.0f | %s |%n", history(row), i + 1,
             m.getDouble("crossP50ms", Double.NaN), m.getDouble("crossP99ms", Double.NaN), m.getDouble("sameP50ms", Double.NaN),
             m.getDouble("sameP99ms", Double.NaN), m.getLong("lost", -1L), x.getDouble("offeredRate", Double.NaN),
+            x.containsKey("retriedAfter") ? " (2nd try; 1st: " + x.getString("retriedAfter") + ")" : "",
             x.getDouble("deliveredPerSec", Double.NaN), String.join(" / ", cpu)));
       }
     }
