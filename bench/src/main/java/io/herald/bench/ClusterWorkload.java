@@ -129,8 +129,9 @@ final class ClusterWorkload {
         }
       }
       // Latency after the searches: in the first repetitions of earlier runs, measured straight
-      // after the warm-up, p99s were 5-20 times those of the later ones (the high-rate paths were
-      // not compiled yet). A discarded step first lets whatever the last failed step left drain.
+      // after the warm-up, p99s were 5-20 times those of the later ones (likely the nodes still
+      // compiling; not GC, whose log showed no long pause then). A discarded step first lets
+      // whatever the last failed step left drain.
       for (int m = 0; m < MODES.length && !late(rows, deadline); m++) {
         Thread.sleep(3000);
         driver.measure(generators.get(m), pids, moderate, 3, 1);
