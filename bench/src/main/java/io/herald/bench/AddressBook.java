@@ -2,7 +2,8 @@ package io.herald.bench;
 
 /**
  * The addresses under test and, per address, the next sequence number to publish. Herald addresses
- * are {@code public.<name>} (one address) or {@code user.u<i>} (one per user); Nchan channels are
+ * are {@code public.<name>} (one address), a full address given as is (W3: {@code user.w3}, which
+ * keeps history, or {@code public.w3}), or {@code user.u<i>} (one per user); Nchan channels are
  * {@code <name>} or {@code u<i>}.
  */
 final class AddressBook {
@@ -17,6 +18,11 @@ final class AddressBook {
 
   static AddressBook single(boolean herald, String name) {
     return new AddressBook(new String[] {herald ? "public." + name : name});
+  }
+
+  /** One Herald address, exactly as given. */
+  static AddressBook address(String address) {
+    return new AddressBook(new String[] {address});
   }
 
   static AddressBook perUser(boolean herald, int users) {

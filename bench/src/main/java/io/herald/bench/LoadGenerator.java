@@ -5,12 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * The load generator: subscribers and a publisher in one process (so the send timestamps and the
@@ -20,7 +22,11 @@ import java.util.concurrent.TimeUnit;
  * {@code @@ <json>} on stdout:
  * <ul>
  *   <li>{@code {"cmd":"connect","kind":"herald-sse","port":8080,"n":1000,"perUser":false,"sourceBase":2,"secret":"…"}}
- *       opens {@code n} more subscribers and answers once they are subscribed (or the timeout passed);</li>
+ *       opens {@code n} more subscribers and answers once they are subscribed (or the timeout passed).
+ *       For a cluster (W3), {@code "ports":[8081,8082,8083]} spreads the subscribers over the nodes
+ *       round-robin, {@code "publishPort"} names the node the publisher uses (default: the first),
+ *       {@code "address":"user.w3"} a Herald address to use as is and {@code "sub"} the subscribers'
+ *       token subject (default {@code bench});</li>
  *   <li>{@code {"cmd":"publish","rate":100,"seconds":3,"batch":1,"drainMs":2000}} publishes {@code rate}
  *       events per second and answers with delivered, lost, out-of-order, disconnects and latency;</li>
  *   <li>{@code {"cmd":"stats"}}, {@code {"cmd":"close"}}, {@code {"cmd":"quit"}}.</li>
@@ -35,7 +41,7 @@ public final class LoadGenerator {
   private Publisher publisher;
   private Tokens tokens;
   private String host = "127.0.0.1";
-  private int port;
+  private int publishPort;
 
   public LoadGenerator(Vertx vertx) {
     this.vertx = vertx;
@@ -73,14 +79,22 @@ public final class LoadGenerator {
     if (subscribers == null) {
       Kind kind = Kind.of(cmd.getString("kind"));
       host = cmd.getString("host", host);
-      port = cmd.getInteger("port");
+      JsonArray list = cmd.containsKey("ports") ? cmd.getJsonArray("ports") : new JsonArray().add(cmd.getInteger("port"));
+      int[] ports = list.stream().mapToInt(p -> ((Number) p).intValue()).toArray();
+      publishPort = cmd.getInteger("publishPort", ports[0]);
       if (kind.herald) {
         tokens = new Tokens(vertx, cmd.getString("secret"));
       }
-      AddressBook book = cmd.getBoolean("perUser", false)
-          ? AddressBook.perUser(kind.herald, cmd.getInteger("n"))
-          : AddressBook.single(kind.herald, cmd.getString("name", "bench"));
-      subscribers = new Subscribers(vertx, kind, book, host, port, cmd.getInteger("sourceBase", 2), tokens, stats);
+      AddressBook book;
+      if (cmd.getBoolean("perUser", false)) {
+        book = AddressBook.perUser(kind.herald, cmd.getInteger("n"));
+      } else if (cmd.containsKey("address")) {
+        book = AddressBook.address(cmd.getString("address"));
+      } else {
+        book = AddressBook.single(kind.herald, cmd.getString("name", "bench"));
+      }
+      subscribers = new Subscribers(vertx, kind, book, host, ports, cmd.getInteger("sourceBase", 2), tokens,
+          cmd.getString("sub", "bench"), stats);
     }
     long timeoutMs = cmd.getLong("readyTimeoutMs", 120_000L);
     return subscribers.add(cmd.getInteger("n"))
@@ -114,7 +128,7 @@ public final class LoadGenerator {
       return Future.failedFuture("connect first");
     }
     if (publisher == null) {
-      publisher = new Publisher(vertx, subscribers.kind.herald, subscribers.book, host, port,
+      publisher = new Publisher(vertx, subscribers.kind.herald, subscribers.book, host, publishPort,
           tokens == null ? null : tokens.publisher());
     }
     double rate = cmd.getDouble("rate");
@@ -131,7 +145,7 @@ public final class LoadGenerator {
       }
       long disconnects0 = stats.disconnects;
       int readyAtStart = subscribers.ready;
-      stats.latency.reset();
+      stats.reset();
       stats.lastEventNanos = 0;
       stats.recording = true;
       return publisher.run(rate, seconds, batch)
@@ -171,6 +185,10 @@ public final class LoadGenerator {
     long delivered = 0;
     long lost = 0;
     long outOfOrder = 0;
+    int nodes = subscribers.ports.length;
+    long[] nodeSubs = new long[nodes];
+    long[] nodeDelivered = new long[nodes];
+    long[] nodeLost = new long[nodes];
     for (Subscribers.Sub sub : subscribers.subs) {
       long due = seq[sub.address] - startSeq[sub.address];
       expected += due;
@@ -178,6 +196,9 @@ public final class LoadGenerator {
       outOfOrder += sub.outOfOrder;
       long missing = sub.next < 0 ? due : sub.gaps + Math.max(0, seq[sub.address] - sub.next);
       lost += Math.min(due, missing);
+      nodeSubs[sub.node]++;
+      nodeDelivered[sub.node] += sub.received;
+      nodeLost[sub.node] += Math.min(due, missing);
       if (sub.next >= 0) {
         sub.next = Math.max(sub.next, seq[sub.address]);
       }
@@ -186,7 +207,7 @@ public final class LoadGenerator {
     double span = Math.max(1, end - run.startNanos) / 1e9;
     double sendSpan = Math.max(1, run.lastSendNanos - run.startNanos) / 1e9;
     var h = stats.latency;
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("offeredRate", rate).put("batch", batch)
         .put("achievedRate", run.events / Math.max(sendSpan, seconds))
         .put("events", run.events).put("requests", run.requests).put("publishErrors", run.errors)
@@ -195,11 +216,53 @@ public final class LoadGenerator {
         .put("expected", expected).put("delivered", delivered).put("lost", lost).put("outOfOrder", outOfOrder)
         .put("disconnects", stats.disconnects - disconnects0)
         .put("deliveredPerSec", delivered / span)
+        .put("eventsPerRead", stats.reads == 0 ? 0.0 : delivered / (double) stats.reads)
         .put("spanMs", span * 1000)
         .put("latencyCount", h.getTotalCount())
         .put("p50ms", h.getValueAtPercentile(50) / 1000.0)
         .put("p99ms", h.getValueAtPercentile(99) / 1000.0)
         .put("maxMs", h.getMaxValue() / 1000.0);
+    if (nodes > 1) {
+      byNode(json, nodeSubs, nodeDelivered, nodeLost);
+    }
+    return json;
+  }
+
+  /**
+   * Per node, and split into "same" (subscribers on the node the publisher posts to) and "cross"
+   * (every other node: the event crossed the cluster's event bus).
+   */
+  private void byNode(JsonObject json, long[] subs, long[] delivered, long[] lost) {
+    Histogram same = Stats.histogram();
+    Histogram cross = Stats.histogram();
+    long sameDelivered = 0;
+    long crossDelivered = 0;
+    long sameLost = 0;
+    long crossLost = 0;
+    JsonArray nodes = new JsonArray();
+    for (int i = 0; i < subscribers.ports.length; i++) {
+      Histogram h = stats.byNode[i];
+      boolean local = subscribers.ports[i] == publishPort;
+      (local ? same : cross).add(h);
+      if (local) {
+        sameDelivered += delivered[i];
+        sameLost += lost[i];
+      } else {
+        crossDelivered += delivered[i];
+        crossLost += lost[i];
+      }
+      nodes.add(new JsonObject().put("port", subscribers.ports[i]).put("publishes", local).put("subscribers", subs[i])
+          .put("delivered", delivered[i]).put("lost", lost[i])
+          .put("p50ms", h.getValueAtPercentile(50) / 1000.0).put("p99ms", h.getValueAtPercentile(99) / 1000.0)
+          .put("maxMs", h.getMaxValue() / 1000.0));
+    }
+    json.put("nodes", nodes)
+        .put("sameDelivered", sameDelivered).put("sameLost", sameLost)
+        .put("sameP50ms", same.getValueAtPercentile(50) / 1000.0).put("sameP99ms", same.getValueAtPercentile(99) / 1000.0)
+        .put("sameMaxMs", same.getMaxValue() / 1000.0)
+        .put("crossDelivered", crossDelivered).put("crossLost", crossLost)
+        .put("crossP50ms", cross.getValueAtPercentile(50) / 1000.0).put("crossP99ms", cross.getValueAtPercentile(99) / 1000.0)
+        .put("crossMaxMs", cross.getMaxValue() / 1000.0);
   }
 
   public static void main(String[] args) throws Exception {

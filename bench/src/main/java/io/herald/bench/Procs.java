@@ -63,6 +63,40 @@ final class Procs {
     return out;
   }
 
+  /** The 1, 5 and 15 minute load averages: how busy the shared machine was around a measurement. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Processes whose command line has {@code argument} as one of its arguments, exactly. */
+  static List<Long> withArgument(String argument) {
+    List<Long> out = new ArrayList<>();
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        String name = dir.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (List.of(cmdline.split("\0")).contains(argument)) {
+            out.add(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // gone meanwhile, or not ours to read
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: nothing to report
+    }
+    return out;
+  }
+
   static void waitForPort(int port, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {

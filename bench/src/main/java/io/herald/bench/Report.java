@@ -10,6 +10,10 @@ final class Report {
 
   static final String[] STEP_METRICS = {"offeredRate", "achievedRate", "deliveredPerSec", "p50ms", "p99ms", "maxMs",
       "serverCpuPct", "generatorCpuPct", "lost", "serverRssKb"};
+  /** W3 adds latency and losses split by where the subscriber was: on the publishing node or another. */
+  static final String[] W3_METRICS = {"offeredRate", "achievedRate", "deliveredPerSec", "p50ms", "p99ms", "maxMs",
+      "serverCpuPct", "generatorCpuPct", "lost", "serverRssKb", "crossP50ms", "crossP99ms", "crossMaxMs", "crossLost",
+      "crossDelivered", "sameP50ms", "sameP99ms", "sameMaxMs", "sameLost", "sameDelivered", "eventsPerRead"};
 
   private Report() {
   }
@@ -25,8 +29,12 @@ final class Report {
   }
 
   static JsonObject medians(JsonArray runs) {
+    return medians(runs, STEP_METRICS);
+  }
+
+  static JsonObject medians(JsonArray runs, String[] keys) {
     JsonObject m = new JsonObject();
-    for (String key : STEP_METRICS) {
+    for (String key : keys) {
       List<Double> values = new ArrayList<>();
       for (Object o : runs) {
         JsonObject r = (JsonObject) o;
@@ -138,11 +146,83 @@ final class Report {
       }
       md.append("\n");
     }
-    md.append("## W3 cluster\n\nNot run: it needs clustering with history across nodes, which Herald does not have yet.\n");
+    JsonObject w3 = r.getJsonObject("w3");
+    if (w3 != null) {
+      w3(md, w3);
+    }
     if (r.containsKey("profile")) {
       md.append("\n## Profile\n\nJFR execution samples of Herald at the W1 max rate: `").append(r.getJsonObject("profile").getString("file")).append("`.\n");
     }
     return md.toString();
+  }
+
+  /** W3: moderate-rate latency and the highest loss-free rate, with and without history, then every repetition. */
+  private static void w3(StringBuilder md, JsonObject w3) {
+    md.append("## W3 cluster (three Herald nodes on loopback, publishes on node 1)\n\n");
+    md.append(String.format("%d SSE subscribers, %d on each node, on one address; the publisher posts to node 1. "
+            + "Cross-node: subscribers on nodes 2 and 3 (the event crossed the clustered event bus); same-node: node 1. "
+            + "With history: `user.w3` (each event appended to the Hazelcast history map before it is published); "
+            + "without: `public.w3`. Pinning: %s (three JVMs share one core). Node JVM: `%s`. ",
+        w3.getInteger("subscribers", 0), w3.getInteger("perNode", 0), w3.getString("pinning", ""),
+        String.join(" ", w3.getJsonArray("jvm", new JsonArray()).getList())));
+    md.append(String.format("W3 took %.1f minutes; nodes stopped cleanly: %s. Load average of the shared machine "
+            + "(1/5/15 min) before: %s, after: %s.%n%n", w3.getDouble("minutes", 0.0),
+        w3.getBoolean("stoppedClean", false) ? "yes" : "**no** (" + w3.getString("leftovers", "") + ")",
+        w3.getString("loadAverageBefore", "?"), w3.getString("loadAverageAfter", "?")));
+    if (w3.containsKey("error")) {
+      md.append("**Error:** ").append(w3.getString("error")).append("\n\n");
+    }
+    JsonArray rows = w3.getJsonArray("rows", new JsonArray());
+    md.append(String.format("### Moderate rate: %.1f events/s (%.0f deliveries/s), %.0f s per repetition%n%n",
+        w3.getDouble("moderateRate", 0.0), w3.getDouble("moderateRate", 0.0) * w3.getInteger("subscribers", 0), w3.getDouble("moderateSeconds", 0.0)));
+    md.append("| history | cross-node p50 ms | cross-node p99 ms | same-node p50 ms | same-node p99 ms | lost | nodes CPU (sum) | generator CPU |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (Object o : rows) {
+      JsonObject row = (JsonObject) o;
+      JsonObject m = row.getJsonObject("moderate");
+      if (m != null) {
+        md.append(String.format("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% |%n", history(row), m.getDouble("crossP50ms"),
+            m.getDouble("crossP99ms"), m.getDouble("sameP50ms"), m.getDouble("sameP99ms"), m.getDouble("lost"),
+            m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct")));
+      }
+    }
+    md.append(String.format("%n### Highest loss-free rate (%.0f s steps)%n%n", w3.getDouble("stepSeconds", 0.0)));
+    md.append("| history | events/s published | delivered/s | cross-node p50 ms | cross-node p99 ms | same-node p50 ms | same-node p99 ms | lost | nodes CPU (sum) | generator CPU | events per subscriber read |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Object o : rows) {
+      JsonObject row = (JsonObject) o;
+      JsonObject m = row.getJsonObject("max");
+      if (m != null) {
+        md.append(String.format("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% | %.1f |%n", history(row), m.getDouble("offeredRate"),
+            m.getDouble("deliveredPerSec"), m.getDouble("crossP50ms"), m.getDouble("crossP99ms"), m.getDouble("sameP50ms"),
+            m.getDouble("sameP99ms"), m.getDouble("lost"), m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"),
+            m.getDouble("eventsPerRead")));
+      }
+    }
+    md.append("\n### Every repetition\n\n");
+    md.append("| history | rep | moderate: cross-node p50 / p99 ms | same-node p50 / p99 ms | lost | max events/s | delivered/s | CPU of nodes 1 / 2 / 3 at max |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (Object o : rows) {
+      JsonObject row = (JsonObject) o;
+      JsonArray a = row.getJsonArray("moderateRuns", new JsonArray());
+      JsonArray b = row.getJsonArray("maxRuns", new JsonArray());
+      for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+        JsonObject m = i < a.size() ? a.getJsonObject(i) : new JsonObject();
+        JsonObject x = i < b.size() ? b.getJsonObject(i) : new JsonObject();
+        List<String> cpu = new ArrayList<>();
+        x.getJsonArray("serverCpuPctEach", new JsonArray()).forEach(c -> cpu.add(String.format("%.0f%%", ((Number) c).doubleValue())));
+        md.append(String.format("| %s | %d | %.1f / %.1f | %.1f / %.1f | %d | %.1f%s | %.0f | %s |%n", history(row), i + 1,
+            m.getDouble("crossP50ms", Double.NaN), m.getDouble("crossP99ms", Double.NaN), m.getDouble("sameP50ms", Double.NaN),
+            m.getDouble("sameP99ms", Double.NaN), m.getLong("lost", -1L), x.getDouble("offeredRate", Double.NaN),
+            x.containsKey("retriedAfter") ? " (2nd try; 1st: " + x.getString("retriedAfter") + ")" : "",
+            x.getDouble("deliveredPerSec", Double.NaN), String.join(" / ", cpu)));
+      }
+    }
+    md.append("\n");
+  }
+
+  private static String history(JsonObject row) {
+    return (row.getBoolean("history", false) ? "with" : "without") + " (`" + row.getString("address") + "`)";
   }
 
   private static Double nchan(JsonArray rows, int s, String section, String key) {

@@ -23,7 +23,8 @@ import java.util.Map;
  * are spread over loopback source addresses ({@value #PER_SOURCE} each, from 127.0.0.<sourceBase>)
  * so that tens of thousands of them fit in the ephemeral port range, and opened at most
  * {@value #CONNECTING} at a time so the server's accept backlog never overflows. A connection the
- * server closes is reopened (and counted as a disconnect); its sequence tracking restarts.
+ * server closes is reopened (and counted as a disconnect); its sequence tracking restarts. With
+ * several server ports (the nodes of a cluster), subscriber {@code i} goes to port {@code i % ports}.
  */
 final class Subscribers {
 
@@ -36,9 +37,10 @@ final class Subscribers {
   final Stats stats;
   private final Vertx vertx;
   private final String host;
-  private final int port;
+  final int[] ports;
   private final int sourceBase;
   private final Tokens tokens;
+  private final String subject;
   private final Map<Integer, HttpClient> httpClients = new HashMap<>();
   private final Map<Integer, WebSocketClient> wsClients = new HashMap<>();
   private String sharedToken;
@@ -46,15 +48,19 @@ final class Subscribers {
   int ready;
   long connectFailures;
 
-  Subscribers(Vertx vertx, Kind kind, AddressBook book, String host, int port, int sourceBase, Tokens tokens, Stats stats) {
+  /** @param subject the token subject of every subscriber when there is one address */
+  Subscribers(Vertx vertx, Kind kind, AddressBook book, String host, int[] ports, int sourceBase, Tokens tokens,
+      String subject, Stats stats) {
     this.vertx = vertx;
     this.kind = kind;
     this.book = book;
     this.host = host;
-    this.port = port;
+    this.ports = ports.clone();
     this.sourceBase = sourceBase;
     this.tokens = tokens;
+    this.subject = subject;
     this.stats = stats;
+    stats.spread(ports.length);
   }
 
   /** Opens {@code n} more subscribers; completes once each has been tried (see {@link #ready}). */
@@ -102,6 +108,7 @@ final class Subscribers {
     String address = book.names[sub.address];
     String token = kind.herald ? token(sub) : null;
     int source = sub.index / PER_SOURCE;
+    int port = ports[sub.node];
     if (kind.sse()) {
       String uri = kind.herald ? "/sse?address=" + address : "/sub?id=" + address;
       RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(uri)
@@ -144,7 +151,7 @@ final class Subscribers {
       return tokens.subscriber(AddressBook.user(sub.address));
     }
     if (sharedToken == null) {
-      sharedToken = tokens.subscriber("bench");
+      sharedToken = tokens.subscriber(subject);
     }
     return sharedToken;
   }
@@ -157,6 +164,9 @@ final class Subscribers {
   }
 
   private void received(Sub sub, Buffer buf) {
+    if (stats.recording) {
+      stats.reads++;
+    }
     sub.scanner.scan(buf, sub);
   }
 
@@ -205,6 +215,8 @@ final class Subscribers {
   final class Sub implements EventScanner.Sink {
     final int index;
     final int address;
+    /** Index of the server port this subscriber connects to. */
+    final int node;
     final EventScanner scanner = new EventScanner(kind.readyMarker());
     WebSocket socket;
     boolean open;
@@ -217,6 +229,7 @@ final class Subscribers {
     Sub(int index, int address) {
       this.index = index;
       this.address = address;
+      this.node = index % ports.length;
     }
 
     @Override
@@ -231,7 +244,7 @@ final class Subscribers {
 
     @Override
     public void event(long seq, long sentNanos) {
-      stats.event(System.nanoTime() - sentNanos);
+      stats.event(System.nanoTime() - sentNanos, node);
       received++;
       if (next < 0 || seq == next) {
         next = seq + 1;

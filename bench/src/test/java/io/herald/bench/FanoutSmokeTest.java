@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.config.ConfigLoader;
@@ -9,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * W1 in miniature: an in-process Herald, a few hundred subscribers on one address over each
  * transport through the real load generator, a few hundred events. Asserts only that every
  * subscriber got every event, in order; no timing.
+ *
+ * <p>And W3's generator machinery: a second HTTP verticle on another port of the same node stands in
+ * for a second cluster node; subscribers are spread over both ports, the publisher posts to the first,
+ * and the answer's per-node split must account for every event.
  */
 @Timeout(60)
 class FanoutSmokeTest {
@@ -28,14 +34,17 @@ class FanoutSmokeTest {
   static final String SECRET = "smoke-test-secret-0123456789abcdef0123";
   static Vertx server;
   static int port;
+  static int secondPort;
 
   @BeforeAll
   static void startHerald() {
     server = Vertx.vertx();
-    // One HTTP verticle instance, as the benchmark's Herald pinned to one core runs.
+    // One HTTP verticle instance per deployment, as the benchmark's Herald pinned to one core runs;
+    // a second deployment on the same Vert.x gives W3's per-port counting a second port of one node.
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--ticker", "false", "--access-log", "false",
         "--http-instances", "1"}, Map.of("HERALD_JWT_SECRET", SECRET));
     port = NodeDeployment.deploy(server, config).await().httpPort();
+    secondPort = NodeDeployment.deploy(server, config).await().httpPort();
   }
 
   @AfterAll
@@ -64,6 +73,41 @@ class FanoutSmokeTest {
       assertEquals(0, run.getLong("lost"), run.encode());
       assertEquals(0, run.getLong("outOfOrder"), run.encode());
       assertEquals(0, run.getLong("disconnects"), run.encode());
+      context.runOnContext(v -> generator.close());
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** {@code user.w3} keeps history under the default policy, {@code public.w3} does not. */
+  @ParameterizedTest
+  @ValueSource(strings = {"public.w3", "user.w3"})
+  void subscribersSpreadOverTwoPortsAreCountedPerPort(String address) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    try {
+      Context context = vertx.getOrCreateContext();
+      LoadGenerator generator = new LoadGenerator(vertx);
+      int subscribers = 100;
+      JsonObject connected = call(context, generator, new JsonObject().put("cmd", "connect").put("kind", "herald-sse")
+          .put("ports", new JsonArray().add(port).add(secondPort)).put("publishPort", port)
+          .put("address", address).put("sub", "w3").put("n", subscribers).put("secret", SECRET).put("readyTimeoutMs", 30_000));
+      assertEquals(subscribers, connected.getInteger("ready"), connected.encode());
+
+      JsonObject run = call(context, generator, new JsonObject().put("cmd", "publish")
+          .put("rate", 100).put("seconds", 2).put("drainMs", 10_000));
+      assertEquals(200, run.getLong("events"), run.encode());
+      assertEquals(0, run.getLong("publishErrors"), run.encode());
+      assertEquals(0, run.getLong("lost"), run.encode());
+      assertEquals(0, run.getLong("outOfOrder"), run.encode());
+      assertEquals(200L * subscribers, run.getLong("delivered"), run.encode());
+      assertEquals(200L * subscribers / 2, run.getLong("sameDelivered"), run.encode());
+      assertEquals(200L * subscribers / 2, run.getLong("crossDelivered"), run.encode());
+      JsonArray nodes = run.getJsonArray("nodes");
+      assertEquals(2, nodes.size(), run.encode());
+      assertEquals(port, nodes.getJsonObject(0).getInteger("port"), run.encode());
+      assertTrue(nodes.getJsonObject(0).getBoolean("publishes"), run.encode());
+      assertEquals(subscribers / 2, nodes.getJsonObject(1).getInteger("subscribers"), run.encode());
+      assertEquals(0, nodes.getJsonObject(1).getLong("lost"), run.encode());
       context.runOnContext(v -> generator.close());
     } finally {
       vertx.close().await();
