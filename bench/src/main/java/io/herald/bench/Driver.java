@@ -13,7 +13,7 @@ import java.util.List;
  * Runs the workloads against Herald and Nchan, servers pinned to core 0 and load generators to core 1,
  * and writes {@code results.json} and {@code results.md}. Usage:
  * {@code java -jar herald-bench.jar [--repo DIR] [--reps 3] [--only w1,w2,w3,w4,profile] [--quick]
- * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse]}. W3 (three clustered Herald nodes) is
+ * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse] [--profile-kind herald-ws]}. W3 (three clustered Herald nodes) is
  * {@link ClusterWorkload}.
  */
 public final class Driver {
@@ -29,6 +29,7 @@ public final class Driver {
   /** Narrowed W1 (for experiments): subscriber counts and server/transport kinds; null for all. */
   private int[] w1Sizes;
   private String[] w1Kinds;
+  private String profileKind;
 
   private Driver(Path repo, Path out, int reps, boolean quick) {
     this.repo = repo;
@@ -45,6 +46,7 @@ public final class Driver {
     String only = "w1,w2,w3,w4,profile";
     int[] w1Sizes = null;
     String[] w1Kinds = null;
+    String profileKind = "herald-sse";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -53,6 +55,7 @@ public final class Driver {
         case "--quick" -> quick = true;
         case "--w1-sizes" -> w1Sizes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--w1-kinds" -> w1Kinds = args[++i].split(",");
+        case "--profile-kind" -> profileKind = args[++i];
         case "--report" -> {
           // Rewrites results.md from a results.json (for a run that was cut short).
           Path json = Path.of(args[++i]);
@@ -70,6 +73,7 @@ public final class Driver {
     Driver driver = new Driver(repo, out, reps, quick);
     driver.w1Sizes = w1Sizes;
     driver.w1Kinds = w1Kinds;
+    driver.profileKind = profileKind;
     driver.results.put("started", stamp).put("reps", reps).put("quick", quick)
         .put("machine", Procs.run(10, "sh", "-c", "nproc; uname -r; grep -m1 'model name' /proc/cpuinfo").trim())
         .put("heraldJvm", new JsonArray(Servers.HERALD_JVM)).put("heartbeat", Servers.HEARTBEAT);
@@ -254,26 +258,26 @@ public final class Driver {
     if (w1 != null) {
       for (Object o : w1) {
         JsonObject row = (JsonObject) o;
-        if (row.getInteger("S") == s && row.getString("kind").equals("herald-sse") && row.getJsonObject("max") != null) {
+        if (row.getInteger("S") == s && row.getString("kind").equals(profileKind) && row.getJsonObject("max") != null) {
           rate = row.getJsonObject("max").getDouble("offeredRate", rate);
         }
       }
     }
-    log("profile: Herald SSE S=" + s + " at " + rate + " events/s with JFR");
+    log("profile: " + profileKind + " S=" + s + " at " + rate + " events/s with JFR");
     Path jfr = out.resolve("work/herald-w1.jfr");
-    Servers.Running server = start("herald-sse", List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"));
+    Servers.Running server = start(profileKind, List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"));
     JsonObject step;
     try (Procs.Generator gen = generator("profile")) {
-      connect(gen, server, "herald-sse", s, false, 2);
+      connect(gen, server, profileKind, s, false, 2);
       warmup(gen, rate / 2, 1);
       step = measure(gen, pids(server), rate, quick ? 3 : 10, 1);
     } finally {
       server.stop();
     }
-    String summary = "Herald SSE, " + s + " subscribers, " + rate + " events/s (" + step.getDouble("deliveredPerSec").intValue()
+    String summary = profileKind + ", " + s + " subscribers, " + rate + " events/s (" + step.getDouble("deliveredPerSec").intValue()
         + " deliveries/s), " + (quick ? 3 : 10) + " s\n" + Profile.summarise(jfr, 25);
-    Files.writeString(out.resolve("profile-w1-herald-sse.txt"), summary);
-    results.put("profile", new JsonObject().put("file", "profile-w1-herald-sse.txt").put("step", step));
+    Files.writeString(out.resolve("profile-w1-" + profileKind + ".txt"), summary);
+    results.put("profile", new JsonObject().put("file", "profile-w1-" + profileKind + ".txt").put("step", step));
   }
 
   // ---- helpers ----------------------------------------------------------------------------

@@ -8,10 +8,8 @@ import io.herald.bridge.envelope.WebSocketFraming;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
@@ -21,21 +19,21 @@ final class WebSocketConnection extends FrameConnection {
   private static final Buffer PING = Buffer.buffer();
 
   private final ServerWebSocket socket;
-  // The socket's channel when it is Vert.x's own implementation: events then go out as frame bytes
-  // built once per node, a batch of them in one write. Otherwise, one Vert.x frame per event.
-  private final ChannelHandlerContext channel;
+  // The socket's TCP channel, when known: events then go out as frame bytes built once per node, a
+  // batch of them in one write. Otherwise, one Vert.x frame per event.
+  private final Channel channel;
 
-  WebSocketConnection(BridgeRuntime runtime, Identity identity, ServerWebSocket socket) {
+  WebSocketConnection(BridgeRuntime runtime, Identity identity, ServerWebSocket socket, Channel channel) {
     super(runtime, identity);
     this.socket = socket;
-    this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    this.channel = channel;
     // Vert.x throws from writeQueueFull() once the socket is closed, which it is from the client's
     // close frame on, before the close handler has closed this connection. Thrown while an event is
     // handed out, it would cost every later subscriber that event; a closed socket reads as not full
     // (writes to it fail quietly) until the close handler runs. Back-pressure is the channel's
     // writability either way, which Vert.x's writeQueueFull() and drain handler follow.
     if (channel != null) {
-      attach(new StreamSink(socket, frames -> channel.writeAndFlush(((BufferInternal) frames).getByteBuf()), true, socket::isClosed));
+      attach(new ChannelSink(channel));
     } else {
       attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false, socket::isClosed));
     }

@@ -8,7 +8,11 @@ import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.WebSocketHandshake;
 import io.vertx.core.Handler;
+import io.netty.channel.Channel;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /ws}: a raw WebSocket speaking the JSON frame protocol (docs/PROTOCOL.md). */
@@ -31,19 +35,30 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     }
     // A bad token is refused with a 401 before any socket exists; no token means anonymous until
     // an auth frame arrives.
+    Channel channel = channelOf(rc.request());
     runtime.authenticator().identify(rc.request())
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)))
         .onSuccess(identity -> rc.request().toWebSocket()
-            .onSuccess(socket -> accept(socket, identity))
+            .onSuccess(socket -> accept(socket, identity, channel))
             .onFailure(e -> HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "WebSocket handshake failed")));
   }
 
-  private void accept(ServerWebSocket socket, Identity identity) {
+  /**
+   * The TCP channel under an HTTP/1 upgrade request: after the handshake it carries the WebSocket,
+   * and events are written to it as ready-made frames. vertx-web hands out a wrapper of the socket
+   * that hides its channel, so the channel is taken from the request's connection.
+   */
+  private static Channel channelOf(HttpServerRequest request) {
+    boolean http1 = request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0;
+    return http1 && request.connection() instanceof ConnectionBase base ? base.channel() : null;
+  }
+
+  private void accept(ServerWebSocket socket, Identity identity, Channel channel) {
     if (socket.isClosed()) {
       // The client hung up during the handshake: Vert.x refuses handlers on a closed socket.
       return;
     }
-    WebSocketConnection connection = new WebSocketConnection(runtime, identity, socket);
+    WebSocketConnection connection = new WebSocketConnection(runtime, identity, socket, channel);
     socket.textMessageHandler(connection::onText);
     socket.binaryMessageHandler(b -> connection.onBinary());
     socket.pongHandler(p -> connection.heard());
