@@ -128,6 +128,8 @@ final class SequenceGate {
     }
     Position from = last;
     int limit = (int) Math.min(early.firstKey() - from.seq() - 1, MAX_FILL);
+    // Every event held now was appended before it was published, so history's head covers it.
+    java.util.Set<Long> heldBefore = java.util.Set.copyOf(early.keySet());
     history.read(address, from.seq(), limit).onComplete(read -> {
       if (closed) {
         return;
@@ -141,6 +143,10 @@ final class SequenceGate {
       }
       if (read.succeeded() && read.result().epoch().equals(from.epoch())) {
         HistoryPage page = read.result();
+        // Positions come only from history: a held event beyond its head was not given one there
+        // (a service set the header itself). Skipping ahead to it would drop the real events as
+        // duplicates, so it is dropped instead.
+        heldBefore.stream().filter(seq -> seq > page.lastSeq()).forEach(early::remove);
         for (StoredEvent stored : page.events()) {
           if (stored.seq() == last.seq() + 1) {
             pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.HeraldNode;
 import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.envelope.BusEnvelopes;
+import io.herald.bridge.history.Position;
 import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
@@ -203,5 +205,20 @@ class ResumeTest {
     JsonObject history = Http.get(client, server.port(), "/api/history?address=" + INBOX).json();
     assertEquals(1, history.getJsonArray("events").size());
     assertEquals(event.id(), history.getJsonArray("events").getJsonObject(0).getString("id"));
+  }
+
+  @Test
+  void anEventWhosePositionHistoryNeverGaveCannotSilenceTheAddress() throws InterruptedException {
+    SseClient sse = sse("/sse?address=" + INBOX, null);
+    publish(INBOX, 1, 1);
+    Position first = Position.parse(await(sse.nth("message", 1)).id());
+    // A service setting the position header itself, far ahead of history.
+    vertx.eventBus().publish(INBOX, new JsonObject().put("n", -1),
+        BusEnvelopes.positioned(new Position(first.epoch(), first.seq() + 1000), "message", System.currentTimeMillis()));
+    publish(INBOX, 2, 2);
+    Thread.sleep(3 * 200 + 300);
+    publish(INBOX, 3, 3);
+    await(sse.nth("message", 3));
+    assertEquals(range(1, 3), numbers(sse.events("message")));
   }
 }
