@@ -29,6 +29,7 @@ public final class BridgeOptions {
   private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
   private Duration sseRetry = DEFAULT_SSE_RETRY;
   private String nodeAddress;
+  private boolean userChannel = true;
 
   public BridgeOptions() {}
 
@@ -44,6 +45,21 @@ public final class BridgeOptions {
     this.replyTimeout = other.replyTimeout;
     this.sseRetry = other.sseRetry;
     this.nodeAddress = other.nodeAddress;
+    this.userChannel = other.userChannel;
+  }
+
+  /**
+   * Whether every connection of an authenticated user receives the user's address,
+   * {@code user.<sub>}, without asking: what "send to a user" relies on (on by default, as in
+   * SignalR). Off, a client receives its user address only if it subscribes to it.
+   */
+  public boolean isUserChannel() {
+    return userChannel;
+  }
+
+  public BridgeOptions setUserChannel(boolean userChannel) {
+    this.userChannel = userChannel;
+    return this;
   }
 
   /** Largest WebSocket or SockJS frame a client may send, in bytes. */

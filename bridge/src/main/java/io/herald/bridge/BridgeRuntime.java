@@ -17,4 +17,5 @@ public record BridgeRuntime(
     SubscriptionHub hub,
     ConnectionRegistry connections,
     Publisher publisher,
-    History history) {}
+    History history,
+    HeraldNode node) {}

@@ -4,6 +4,7 @@ import io.herald.bridge.address.AddressRules;
 import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.fanout.SubscriptionHub;
+import io.herald.bridge.group.GroupsApi;
 import io.herald.bridge.history.HistoryApi;
 import io.herald.bridge.publish.PublishApi;
 import io.herald.bridge.publish.Publisher;
@@ -63,20 +64,23 @@ public final class HeraldBridge {
     BridgeOptions copy = new BridgeOptions(options);
     HeraldNode node = HeraldNode.of(vertx);
     SubscriptionHub hub = new SubscriptionHub(vertx, new EventIds(), node.history());
-    ConnectionRegistry connections = new ConnectionRegistry(new EventIds());
-    Publisher publisher = new Publisher(node.sequencer(), rules);
-    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, authenticator, hub, connections, publisher, node.history()));
+    ConnectionRegistry connections = new ConnectionRegistry(node.connectionIds());
+    Publisher publisher = new Publisher(node, rules);
+    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, authenticator, hub, connections, publisher, node.history(), node));
   }
 
   /**
-   * Adds {@code /sse}, {@code /ws}, {@code /eventbus/*}, {@code POST /api/publish} and
-   * {@code GET /api/history} to the router.
+   * Adds {@code /sse}, {@code /ws}, {@code /eventbus/*}, {@code POST /api/publish},
+   * {@code GET /api/history} and {@code PUT|DELETE /api/groups/<g>/connections/<id>} to the router.
    */
   public HeraldBridge mount(Router router) {
     router.get(SseTransport.PATH).handler(new SseTransport(runtime));
     router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
     sockJs.mount(router);
     router.get(HistoryApi.PATH).handler(QueryCheck.INSTANCE).handler(new HistoryApi(runtime.history(), runtime.rules(), runtime.authenticator()));
+    GroupsApi groups = new GroupsApi(runtime.node().channel(), runtime.rules(), runtime.authenticator());
+    router.put(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
+    router.delete(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
     router.post(PublishApi.PATH)
         .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))

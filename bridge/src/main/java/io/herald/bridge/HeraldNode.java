@@ -8,6 +8,11 @@ import io.herald.bridge.history.LocalHistoryStore;
 import io.herald.bridge.history.Sequencer;
 import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
 import io.herald.bridge.history.hazelcast.HistorySerialization;
+import io.herald.bridge.node.ConnectionIds;
+import io.herald.bridge.node.LocalConnections;
+import io.herald.bridge.node.NodeChannel;
+import io.herald.bridge.target.Targets;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -28,9 +33,14 @@ public final class HeraldNode {
   private static final Map<Vertx, HeraldNode> NODES = new HashMap<>();
 
   private final Sequencer sequencer;
+  private final ConnectionIds connectionIds = new ConnectionIds();
+  private final LocalConnections connections;
+  private final NodeChannel channel;
 
-  private HeraldNode(Sequencer sequencer) {
+  private HeraldNode(Vertx vertx, Sequencer sequencer) {
     this.sequencer = sequencer;
+    this.connections = new LocalConnections(vertx.eventBus(), connectionIds.nodeKey());
+    this.channel = new NodeChannel(vertx, connectionIds.nodeKey(), connections);
   }
 
   /**
@@ -49,7 +59,7 @@ public final class HeraldNode {
         return existing;
       }
       History history = new History(policy, storeFor(vertx));
-      HeraldNode node = new HeraldNode(new Sequencer(vertx.eventBus(), history));
+      HeraldNode node = new HeraldNode(vertx, new Sequencer(vertx.eventBus(), history));
       vertx.eventBus().addOutboundInterceptor(new HistoryInterceptor(node.sequencer));
       NODES.put(vertx, node);
       if (vertx instanceof VertxInternal internal) {
@@ -78,6 +88,42 @@ public final class HeraldNode {
 
   public Sequencer sequencer() {
     return sequencer;
+  }
+
+  /** Identifies this node in connection ids and in what it tells of its connections. */
+  public String key() {
+    return connectionIds.nodeKey();
+  }
+
+  public ConnectionIds connectionIds() {
+    return connectionIds;
+  }
+
+  /** Every live connection of the node, whichever verticle holds it. */
+  public LocalConnections connections() {
+    return connections;
+  }
+
+  /** How events reach one connection or everyone, and group changes reach a connection's node. */
+  public NodeChannel channel() {
+    return channel;
+  }
+
+  /**
+   * Sends an event to its target ({@link Targets}): {@code connection.<id>} to that connection,
+   * {@code everyone} to every connection, any other address through the sequencer to its
+   * subscribers.
+   *
+   * @return the event's id
+   */
+  public Future<String> publish(String address, String type, Object body, long ts) {
+    if (Targets.isEveryone(address)) {
+      return channel.toEveryone(type, body, ts);
+    }
+    if (Targets.isConnection(address)) {
+      return channel.toConnection(Targets.connectionId(address), type, body, ts);
+    }
+    return sequencer.publish(address, type, body, ts);
   }
 
   private static HistoryStore storeFor(Vertx vertx) {

@@ -21,6 +21,7 @@ public enum ErrorCode {
   UNAUTHORIZED("unauthorized", 401),
   FORBIDDEN("forbidden", 403),
   NOT_FOUND("not-found", 404),
+  NO_CONNECTION("no-connection", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", 405),
   NO_HANDLER("no-handler", 503),
   UNAVAILABLE("unavailable", 503),
@@ -43,5 +44,15 @@ public enum ErrorCode {
 
   public int httpStatus() {
     return httpStatus;
+  }
+
+  /** The code with this wire name, or {@code null}. */
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode candidate : values()) {
+      if (candidate.code.equals(code)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 }

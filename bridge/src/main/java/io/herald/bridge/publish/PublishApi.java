@@ -6,6 +6,7 @@ import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.target.Targets;
 import io.herald.bridge.error.HttpErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -19,6 +20,8 @@ import java.util.List;
 
 /**
  * {@code POST /api/publish} with {@code {"address","type","data"}} or an array of those: answers 202
+ * (instead of {@code address}, a target: {@code user}, {@code group}, {@code connection} or
+ * {@code "everyone": true}; see {@link Targets})
  * with the ids assigned, in order. A batch is checked whole before any of it is published, so a bad
  * item publishes nothing.
  */
@@ -90,7 +93,7 @@ public final class PublishApi implements Handler<RoutingContext> {
         throw new HeraldException(ErrorCode.BAD_JSON, where(i, items.size()) + "an event must be a JSON object");
       }
       try {
-        checked.add(publisher.check(identity, event.getValue("address"), event.getValue("type"), event.getValue("data")));
+        checked.add(publisher.check(identity, Targets.addressOf(event), event.getValue("type"), event.getValue("data")));
       } catch (HeraldException e) {
         throw new HeraldException(e.code(), where(i, items.size()) + e.getMessage());
       }

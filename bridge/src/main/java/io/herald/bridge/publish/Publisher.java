@@ -8,7 +8,7 @@ import io.herald.bridge.envelope.Envelope;
 import io.herald.bridge.envelope.EventNames;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
-import io.herald.bridge.history.Sequencer;
+import io.herald.bridge.HeraldNode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,16 +17,17 @@ import java.math.BigInteger;
 
 /**
  * The one publish path behind the HTTP API and the WebSocket and SockJS {@code publish} frame:
- * validate, check the rules, then hand the event to the node's {@link Sequencer}, which gives it its
- * id (its position, on an address with history) and publishes it on the bus.
+ * validate, check the rules, then hand the event to the node ({@link HeraldNode#publish}), which
+ * routes it to its target: one connection, everyone, or an address's subscribers through the
+ * sequencer, which gives it its id (its position, on an address with history).
  */
 public final class Publisher {
 
-  private final Sequencer sequencer;
+  private final HeraldNode node;
   private final AddressRules rules;
 
-  public Publisher(Sequencer sequencer, AddressRules rules) {
-    this.sequencer = sequencer;
+  public Publisher(HeraldNode node, AddressRules rules) {
+    this.node = node;
     this.rules = rules;
   }
 
@@ -58,8 +59,9 @@ public final class Publisher {
    * when the address keeps history and the history cannot be written (nothing was published then).
    */
   public Future<String> publish(Checked event) {
-    return sequencer.publish(event.address(), event.type(), event.body(), System.currentTimeMillis())
-        .recover(e -> Future.failedFuture(new HeraldException(ErrorCode.UNAVAILABLE, "history is unavailable; the event was not published")));
+    return node.publish(event.address(), event.type(), event.body(), System.currentTimeMillis())
+        .recover(e -> Future.failedFuture(e instanceof HeraldException known ? known
+            : new HeraldException(ErrorCode.UNAVAILABLE, "history is unavailable; the event was not published")));
   }
 
   /**

@@ -7,9 +7,11 @@ import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.history.Position;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.herald.bridge.address.Operation;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.target.Targets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,6 +41,7 @@ public abstract class BaseConnection implements ClientConnection {
   // Addresses with history only: the position of the last event this client was given.
   private final Map<String, Position> positions = new LinkedHashMap<>();
   private final Set<String> catchingUp = new HashSet<>();
+  private final Set<String> groups = new LinkedHashSet<>();
   private OutboundQueue queue;
   private CloseReason closedBy;
 
@@ -52,6 +55,35 @@ public abstract class BaseConnection implements ClientConnection {
   protected final void attach(FrameSink sink) {
     this.queue = new OutboundQueue(sink, runtime.options().getQueueSize(), () -> close(CloseReason.SLOW_CONSUMER));
     runtime.connections().add(this);
+    runtime.node().connections().opened(this, runtime.vertx().getOrCreateContext());
+  }
+
+  /**
+   * The user's own address ({@code user.<sub>}), which every connection of an authenticated user
+   * receives when the bridge has {@link io.herald.bridge.BridgeOptions#isUserChannel() user channels}:
+   * what makes "send to this user" reach every device. {@code null} when there is none.
+   */
+  public final String userChannel() {
+    return identity.anonymous() || !runtime.options().isUserChannel() ? null : Targets.user(identity.subject());
+  }
+
+  /**
+   * Frame transports call this once the socket is open: a connection authenticated at the handshake
+   * receives its user's address from now (a client resumes it by registering it with {@code since}).
+   * SSE puts the user's address among the stream's addresses instead, so the stream's cursor covers it.
+   */
+  public final void openUserChannel() {
+    String own = userChannel();
+    if (own != null) {
+      subscribe(own).onSuccess(v -> catchUp(own));
+    }
+  }
+
+  /** What the client is told first: its connection id, its user, its transport and its node. */
+  public final JsonObject whoami() {
+    JsonObject info = runtime.node().connections().describe(this);
+    info.remove("ts");
+    return info;
   }
 
   @Override
@@ -76,10 +108,15 @@ public abstract class BaseConnection implements ClientConnection {
     if (!identity.anonymous() && !identity.subject().equals(fresh.subject())) {
       throw new HeraldException(ErrorCode.FORBIDDEN, "a connection cannot change its user");
     }
+    boolean first = identity.anonymous() && !fresh.anonymous();
     identity = fresh;
+    String own = userChannel();
+    if (first && own != null) {
+      subscribe(own).onSuccess(v -> catchUp(own));
+    }
     List<String> dropped = new ArrayList<>();
     for (String address : List.copyOf(subscriptions)) {
-      if (!runtime.rules().permits(fresh, Operation.SUBSCRIBE, address)) {
+      if (!address.equals(own) && !isGroupAddress(address) && !runtime.rules().permits(fresh, Operation.SUBSCRIBE, address)) {
         unsubscribe(address);
         dropped.add(address);
       }
@@ -122,12 +159,20 @@ public abstract class BaseConnection implements ClientConnection {
    * after {@code since} ({@code null}: from now). Until then live events of the address are held
    * back. The future completes when the subscription is registered; the cursor is
    * {@link #position} from then on.
+   *
+   * <p>Subscribing again with a cursor restarts the address from that cursor (events after it come
+   * again, in order): how a client resumes an address the server subscribed it to, such as its
+   * user channel.
    */
   public Future<Void> subscribe(String address, Position since) {
     if (closedBy != null) {
       return Future.failedFuture("connection closed");
     }
     if (!subscriptions.add(address)) {
+      if (since != null && positions.containsKey(address) && !catchingUp.contains(address)) {
+        positions.put(address, since);
+        catchingUp.add(address);
+      }
       return Future.succeededFuture();
     }
     boolean history = runtime.history().keeps(address);
@@ -161,10 +206,45 @@ public abstract class BaseConnection implements ClientConnection {
     return Collections.unmodifiableMap(positions);
   }
 
+  @Override
+  public final Future<Void> joinGroup(String group) {
+    String address = Targets.group(group);
+    if (closedBy != null) {
+      return Future.failedFuture(new HeraldException(ErrorCode.NO_CONNECTION, "the connection has closed"));
+    }
+    int max = runtime.options().getMaxSubscriptions();
+    if (!subscriptions.contains(address) && subscriptions.size() >= max) {
+      return Future.failedFuture(new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max + " subscriptions per connection"));
+    }
+    groups.add(group);
+    return subscribe(address).onSuccess(v -> catchUp(address));
+  }
+
+  @Override
+  public final boolean leaveGroup(String group) {
+    if (!groups.remove(group)) {
+      return false;
+    }
+    unsubscribe(Targets.group(group));
+    return true;
+  }
+
+  @Override
+  public final Set<String> groups() {
+    return Collections.unmodifiableSet(groups);
+  }
+
+  private boolean isGroupAddress(String address) {
+    return address.startsWith(Targets.GROUP_PREFIX) && groups.contains(address.substring(Targets.GROUP_PREFIX.length()));
+  }
+
   /** @return whether the connection was subscribed */
   public boolean unsubscribe(String address) {
     if (!subscriptions.remove(address)) {
       return false;
+    }
+    if (address.startsWith(Targets.GROUP_PREFIX)) {
+      groups.remove(address.substring(Targets.GROUP_PREFIX.length()));
     }
     positions.remove(address);
     catchingUp.remove(address);
@@ -306,8 +386,10 @@ public abstract class BaseConnection implements ClientConnection {
     subscriptions.clear();
     positions.clear();
     catchingUp.clear();
+    groups.clear();
     queue.clear();
     runtime.connections().remove(this, reason);
+    runtime.node().connections().closed(this, reason);
     closeTransport(reason);
   }
 

@@ -1,6 +1,6 @@
 package io.herald.bridge.transport;
 
-import io.herald.bridge.envelope.EventIds;
+import io.herald.bridge.node.ConnectionIds;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,10 +20,10 @@ public final class ConnectionRegistry {
   private final Map<String, ClientConnection> live = new LinkedHashMap<>();
   private final Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
   private final Set<Future<?>> closing = new HashSet<>();
-  private final EventIds ids;
+  private final ConnectionIds ids;
 
-  /** @param ids issues connection ids; its random prefix keeps them unique across nodes */
-  public ConnectionRegistry(EventIds ids) {
+  /** @param ids the node's connection ids, unique across the cluster */
+  public ConnectionRegistry(ConnectionIds ids) {
     this.ids = ids;
   }
 

@@ -8,6 +8,8 @@ import io.herald.bridge.envelope.JsonText;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.node.NodeAddresses;
+import io.herald.bridge.target.Targets;
 import io.herald.bridge.publish.Publisher;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -117,6 +119,8 @@ final class FrameProtocol {
       case "unregister" -> unregister(connection, frame, ref);
       case "publish" -> publish(connection, frame, ref);
       case "send" -> send(connection, frame, ref);
+      case "join" -> join(connection, frame, ref);
+      case "leave" -> leave(connection, frame, ref);
       case "ping" -> {
         if (connection.answersPing()) {
           connection.reply(ControlFrames.PONG);
@@ -183,8 +187,39 @@ final class FrameProtocol {
     });
   }
 
+  /**
+   * A client joining a group itself: allowed where the rules let it subscribe to {@code group.<g>}.
+   * It is then a member like one the server joined: {@code leave}, or closing, ends it.
+   */
+  private static void join(FrameConnection connection, JsonObject frame, Object ref) {
+    String group = Targets.checkedGroup(frame.getValue("group"));
+    String address = Targets.group(group);
+    connection.runtime().rules().require(connection.identity(), Operation.SUBSCRIBE, address);
+    connection.joinGroup(group).onComplete(done -> {
+      if (done.failed()) {
+        HeraldException error = HeraldException.of(done.cause());
+        connection.sendError(error.code(), error.getMessage(), address, ref);
+      } else if (ref != null) {
+        connection.reply(ControlFrames.ack(ref, "join", address));
+      }
+    });
+  }
+
+  private static void leave(FrameConnection connection, JsonObject frame, Object ref) {
+    String group = Targets.checkedGroup(frame.getValue("group"));
+    connection.leaveGroup(group);
+    if (ref != null) {
+      connection.reply(ControlFrames.ack(ref, "leave", Targets.group(group)));
+    }
+  }
+
   private static void send(FrameConnection connection, JsonObject frame, Object ref) {
     BridgeRuntime runtime = connection.runtime();
+    if (NodeAddresses.WHOAMI.equals(frame.getValue("address")) && frame.getValue("replyAddress") instanceof String replyTo) {
+      // The stock SockJS client learns its connection id by asking: it has no welcome frame.
+      connection.reply(ControlFrames.reply(replyTo, connection.whoami().encode()));
+      return;
+    }
     String address = checkedAddress(connection, frame, Operation.SEND);
     Object body = Publisher.busBody(frame.getValue("body"));
     Object replyAddress = frame.getValue("replyAddress");

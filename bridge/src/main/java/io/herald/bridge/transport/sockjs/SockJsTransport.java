@@ -97,5 +97,6 @@ public final class SockJsTransport {
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     // Over SockJS's WebSocket transports, a frame over the size limit is reported here too.
     socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
+    connection.openUserChannel();
   }
 }

@@ -52,10 +52,7 @@ final class SseConnection extends BaseConnection {
    * arrived still resumes from where it began.
    */
   void sendConnected() {
-    JsonObject info = new JsonObject()
-        .put("connection", id())
-        .put("transport", transport())
-        .put("addresses", new JsonArray(subscriptions().stream().toList()));
+    JsonObject info = whoami().put("addresses", new JsonArray(subscriptions().stream().toList()));
     Map<String, Position> positions = positions();
     send(SseFormat.event(positions.isEmpty() ? null : StreamCursor.encode(positions), "connected", info.encode()));
   }

@@ -9,6 +9,7 @@ import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.target.Targets;
 import io.herald.bridge.transport.CloseReason;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -40,7 +41,7 @@ public final class SseTransport implements Handler<RoutingContext> {
   public void handle(RoutingContext rc) {
     runtime.authenticator().identify(rc.request())
         .map(identity -> {
-          open(rc, identity, checkAddresses(identity, rc.queryParam("address")));
+          open(rc, identity, withUserChannel(identity, checkAddresses(identity, rc.queryParam("address"))));
           return null;
         })
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
@@ -77,8 +78,19 @@ public final class SseTransport implements Handler<RoutingContext> {
     return query.isEmpty() ? null : query.get(0);
   }
 
+  /** An authenticated stream also carries the user's own address, and may carry nothing else. */
+  private Set<String> withUserChannel(Identity identity, Set<String> addresses) {
+    if (!identity.anonymous() && runtime.options().isUserChannel()) {
+      addresses.add(Targets.user(identity.subject()));
+    }
+    if (addresses.isEmpty()) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, "at least one address query parameter is required");
+    }
+    return addresses;
+  }
+
   private Set<String> checkAddresses(Identity identity, List<String> requested) {
-    if (requested.isEmpty()) {
+    if (requested.isEmpty() && (identity.anonymous() || !runtime.options().isUserChannel())) {
       throw new HeraldException(ErrorCode.BAD_ADDRESS, "at least one address query parameter is required");
     }
     Set<String> addresses = new LinkedHashSet<>(requested);

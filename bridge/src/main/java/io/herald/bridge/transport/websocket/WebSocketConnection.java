@@ -60,7 +60,7 @@ final class WebSocketConnection extends FrameConnection {
   }
 
   void sendWelcome() {
-    send(new JsonObject().put("type", "welcome").put("connection", id()).put("transport", transport()).toBuffer());
+    send(new JsonObject().put("type", "welcome").mergeIn(whoami()).toBuffer());
   }
 
   @Override

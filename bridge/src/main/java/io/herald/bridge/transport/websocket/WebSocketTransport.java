@@ -65,5 +65,6 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
     connection.sendWelcome();
+    connection.openUserChannel();
   }
 }

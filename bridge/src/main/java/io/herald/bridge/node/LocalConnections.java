@@ -1,0 +1,76 @@
+package io.herald.bridge.node;
+
+import io.herald.bridge.transport.ClientConnection;
+import io.herald.bridge.transport.CloseReason;
+import io.vertx.core.Context;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every live connection of this node, whichever verticle instance holds it, with the context it is
+ * confined to: what lets a request for one connection, or an event for everyone, reach it. Also
+ * where a connection's opening and closing are announced on the bus.
+ *
+ * <p>Shared by the node's verticle instances, hence concurrent; a connection itself is only ever
+ * touched on its own context.
+ */
+public final class LocalConnections {
+
+  /** A connection and the event loop it lives on. */
+  public record Entry(ClientConnection connection, Context context) {}
+
+  private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+  private final EventBus bus;
+  private final String nodeKey;
+
+  public LocalConnections(EventBus bus, String nodeKey) {
+    this.bus = bus;
+    this.nodeKey = nodeKey;
+  }
+
+  /** Call on the connection's context once it is open. */
+  public void opened(ClientConnection connection, Context context) {
+    byId.put(connection.id(), new Entry(connection, context));
+    bus.publish(NodeAddresses.CONNECTION_OPENED, describe(connection));
+  }
+
+  /** Call once, when the connection has closed. */
+  public void closed(ClientConnection connection, CloseReason reason) {
+    if (byId.remove(connection.id()) != null) {
+      bus.publish(NodeAddresses.CONNECTION_CLOSED, describe(connection).put("reason", reason.code()));
+    }
+  }
+
+  /** The connection with this id on this node, or {@code null}. */
+  public Entry find(String connectionId) {
+    return byId.get(connectionId);
+  }
+
+  public int size() {
+    return byId.size();
+  }
+
+  /** Every connection, grouped by the context it lives on, so an event is encoded once per context. */
+  public Map<Context, List<ClientConnection>> byContext() {
+    Map<Context, List<ClientConnection>> out = new HashMap<>();
+    for (Entry entry : byId.values()) {
+      out.computeIfAbsent(entry.context(), c -> new ArrayList<>()).add(entry.connection());
+    }
+    return out;
+  }
+
+  /** What the lifecycle events and {@code herald.whoami} say of a connection. */
+  public JsonObject describe(ClientConnection connection) {
+    return new JsonObject()
+        .put("connection", connection.id())
+        .put("user", connection.identity().subject())
+        .put("transport", connection.transport())
+        .put("node", nodeKey)
+        .put("ts", System.currentTimeMillis());
+  }
+}
