@@ -42,6 +42,7 @@ public abstract class BaseConnection implements ClientConnection {
   private final Map<String, Position> positions = new LinkedHashMap<>();
   private final Set<String> catchingUp = new HashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
+  private Future<Void> userChannelReady = Future.succeededFuture();
   private OutboundQueue queue;
   private CloseReason closedBy;
 
@@ -72,11 +73,17 @@ public abstract class BaseConnection implements ClientConnection {
    * receives its user's address from now (a client resumes it by registering it with {@code since}).
    * SSE puts the user's address among the stream's addresses instead, so the stream's cursor covers it.
    */
-  public final void openUserChannel() {
+  public final Future<Void> openUserChannel() {
     String own = userChannel();
     if (own != null) {
-      subscribe(own).onSuccess(v -> catchUp(own));
+      userChannelReady = subscribe(own).onSuccess(v -> catchUp(own));
     }
+    return userChannelReady;
+  }
+
+  /** Completes once the user channel (if any) receives events: what the client is told before it is welcomed or authenticated. */
+  public final Future<Void> userChannelReady() {
+    return userChannelReady;
   }
 
   /** What the client is told first: its connection id, its user, its transport and its node. */
@@ -111,8 +118,8 @@ public abstract class BaseConnection implements ClientConnection {
     boolean first = identity.anonymous() && !fresh.anonymous();
     identity = fresh;
     String own = userChannel();
-    if (first && own != null) {
-      subscribe(own).onSuccess(v -> catchUp(own));
+    if (first) {
+      openUserChannel();
     }
     List<String> dropped = new ArrayList<>();
     for (String address : List.copyOf(subscriptions)) {

@@ -86,13 +86,14 @@ final class FrameProtocol {
   /** @return whether the token was accepted; if not, the client has been told why */
   private static Future<Boolean> authenticate(FrameConnection connection, String token, Object ref) {
     return connection.runtime().authenticator().authenticate(token)
-        .map(identity -> {
+        .compose(identity -> {
           List<String> dropped = connection.reauthenticate(identity);
           connection.rememberToken(token);
           for (String address : dropped) {
             connection.sendError(ErrorCode.FORBIDDEN, "the refreshed token does not allow " + address + "; unsubscribed", address, null);
           }
-          return true;
+          // Acknowledged once the user channel a first token opens is live.
+          return connection.userChannelReady().transform(v -> Future.succeededFuture(true));
         })
         .recover(e -> {
           HeraldException error = HeraldException.of(e);
@@ -216,8 +217,9 @@ final class FrameProtocol {
   private static void send(FrameConnection connection, JsonObject frame, Object ref) {
     BridgeRuntime runtime = connection.runtime();
     if (NodeAddresses.WHOAMI.equals(frame.getValue("address")) && frame.getValue("replyAddress") instanceof String replyTo) {
-      // The stock SockJS client learns its connection id by asking: it has no welcome frame.
-      connection.reply(ControlFrames.reply(replyTo, connection.whoami().encode()));
+      // The stock SockJS client learns its connection id by asking: it has no welcome frame. The
+      // answer waits for the user channel, as a welcome does.
+      connection.userChannelReady().onComplete(v -> connection.reply(ControlFrames.reply(replyTo, connection.whoami().encode())));
       return;
     }
     String address = checkedAddress(connection, frame, Operation.SEND);

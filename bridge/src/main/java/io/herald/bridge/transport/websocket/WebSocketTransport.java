@@ -64,7 +64,7 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     socket.pongHandler(p -> connection.heard());
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
-    connection.sendWelcome();
-    connection.openUserChannel();
+    // Welcomed once the user channel is live, so "send to this user" reaches it from then on.
+    connection.openUserChannel().onComplete(v -> connection.sendWelcome());
   }
 }
