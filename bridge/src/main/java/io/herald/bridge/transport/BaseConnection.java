@@ -86,11 +86,17 @@ public abstract class BaseConnection implements ClientConnection {
     return userChannelReady;
   }
 
-  /** What the client is told first: its connection id, its user, its transport and its node. */
+  /**
+   * What the client is told first: its connection id, its user, its transport, its node, and its
+   * cursor in each address with history it receives (its user channel among them), so a client
+   * can resume every one of them, on any transport.
+   */
   public final JsonObject whoami() {
     JsonObject info = runtime.node().connections().describe(this);
     info.remove("ts");
-    return info;
+    JsonObject cursors = new JsonObject();
+    positions.forEach((address, position) -> cursors.put(address, position.toString()));
+    return info.put("positions", cursors);
   }
 
   @Override

@@ -1,0 +1,505 @@
+// herald.js: Herald's browser client. A dependency-free ES module: import { Herald } from "/herald.js".
+// It picks a transport (WebSocket, then SSE, then SockJS, in a configurable order), reconnects with
+// exponential backoff and jitter, resumes every address from its last position, refreshes the token
+// before it expires, and tells the page what state it is in. Protocol: docs/PROTOCOL.md.
+
+const POSITION = /^(.*)\.(\d+)$/;
+
+/** Whether event id `id` is at or before position `mine` of the same history (a duplicate). */
+function seen(mine, id) {
+  const a = POSITION.exec(mine || ""), b = POSITION.exec(id || "");
+  return !!(a && b && a[1] === b[1] && Number(b[2]) <= Number(a[2]));
+}
+
+/** Seconds-since-epoch expiry of a JWT, or null: read only to schedule the refresh, never trusted. */
+function expiryOf(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(part)).exp || null;
+  } catch (e) {
+    return null;
+  }
+}
+
+export class Herald {
+  /**
+   * @param {string} url the node, e.g. "http://localhost:8080" (default: the page's origin)
+   * @param {object} [options]
+   *   token: a string, or a function returning a token or a promise of one (called again to refresh)
+   *   transports: the order to try, default ["websocket", "sse", "sockjs"]
+   *   minDelay, maxDelay: reconnect backoff bounds in ms (default 500, 30000)
+   *   openTimeout: ms a transport may take to open before the next is tried (default 5000)
+   *   refreshBefore: ms before expiry to fetch a new token (default 30000)
+   *   sockjs: URL of sockjs-client, loaded only when SockJS is tried (default url + "/sockjs.min.js")
+   */
+  constructor(url, options = {}) {
+    this.url = (url || location.origin).replace(/\/$/, "");
+    this.options = Object.assign({
+      transports: ["websocket", "sse", "sockjs"], minDelay: 500, maxDelay: 30000,
+      openTimeout: 5000, refreshBefore: 30000, sockjs: this.url + "/sockjs.min.js",
+    }, options);
+    this.state = "idle";
+    this.connection = null;          // {connection, user, transport, node} once connected
+    this.positions = {};             // address -> position of the last event given, for resume
+    this.handlers = new Map();       // address -> Set of handlers
+    this.listeners = {};             // state, connected, event, reset, error -> Set of listeners
+    this.pending = new Map();        // frame id -> {resolve, reject}
+    this.recent = new Set();        // "address id" of the last events given
+    this.nextId = 1;
+    this.attempt = 0;
+    this.link = null;
+  }
+
+  /** Listens to "state", "connected", "event" (every event), "reset" or "error". Returns a function that stops it. */
+  on(kind, listener) {
+    (this.listeners[kind] = this.listeners[kind] || new Set()).add(listener);
+    return () => this.listeners[kind].delete(listener);
+  }
+
+  emit(kind, value) {
+    (this.listeners[kind] || []).forEach((listener) => listener(value));
+  }
+
+  setState(state) {
+    if (this.state !== state) {
+      this.state = state;
+      this.emit("state", state);
+    }
+  }
+
+  /** Connects; resolves once connected over the first transport that works. */
+  connect() {
+    if (this.state === "idle" || this.state === "closed") {
+      this.closing = false;
+      this.setState("connecting");
+      this.open();
+    }
+    return this.state === "connected" ? Promise.resolve(this.connection)
+      : new Promise((resolve) => { const stop = this.on("connected", (c) => { stop(); resolve(c); }); });
+  }
+
+  /** Ends the connection for good: no reconnect. */
+  close() {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.refreshTimer);
+    if (this.link) this.link.close();
+    this.link = null;
+    this.failPending("closed");
+    this.setState("closed");
+  }
+
+  async token(fresh) {
+    const t = this.options.token;
+    if (typeof t !== "function") return t || null;
+    if (fresh || !this.currentToken) this.currentToken = await t();
+    return this.currentToken;
+  }
+
+  async open() {
+    const token = await this.token(false);
+    for (const name of this.options.transports) {
+      if (this.closing) return;
+      try {
+        this.link = await TRANSPORTS[name](this, token);
+        this.attempt = 0;
+        this.scheduleRefresh(token);
+        return;
+      } catch (e) {
+        this.emit("error", { transport: name, message: String(e && e.message || e) });
+      }
+    }
+    this.currentToken = null;   // a refused token may have expired: the next round asks for a fresh one
+    this.retry();
+  }
+
+  /** Called by a transport when its link ends. */
+  dropped(link, why) {
+    if (link !== this.link || this.closing) return;
+    this.link = null;
+    this.failPending("disconnected");
+    if (why && why.reconnect === false) {
+      this.emit("error", { code: why.code, message: "the server ended the connection" });
+      this.setState("closed");
+      return;
+    }
+    if (why && why.code === "token-expired") this.currentToken = null;
+    this.retry();
+  }
+
+  retry() {
+    if (this.closing) return;
+    this.setState("reconnecting");
+    const base = Math.min(this.options.maxDelay, this.options.minDelay * 2 ** this.attempt++);
+    this.retryTimer = setTimeout(() => this.open(), base / 2 + Math.random() * base / 2);
+  }
+
+  scheduleRefresh(token) {
+    clearTimeout(this.refreshTimer);
+    const exp = token && typeof this.options.token === "function" ? expiryOf(token) : null;
+    if (!exp) return;
+    const wait = Math.max(1000, exp * 1000 - Date.now() - this.options.refreshBefore);
+    this.refreshTimer = setTimeout(async () => {
+      try {
+        const fresh = await this.token(true);
+        if (this.link) await this.link.refresh(fresh);
+        this.scheduleRefresh(fresh);
+      } catch (e) {
+        this.emit("error", { code: "refresh-failed", message: String(e && e.message || e) });
+        this.refreshTimer = setTimeout(() => this.scheduleRefresh(this.currentToken), 5000);
+      }
+    }, wait);
+  }
+
+  /** A transport is up and knows who it is. */
+  opened(info) {
+    this.connection = info;
+    for (const [address, position] of Object.entries(info.positions || {})) {
+      if (!(address in this.positions)) this.positions[address] = position;
+    }
+    this.setState("connected");
+    this.emit("connected", info);
+  }
+
+  /** An event from any transport, as the envelope: {id, address, type, ts, data}. */
+  deliver(event) {
+    const address = event.address;
+    if (address in this.positions) {
+      if (seen(this.positions[address], event.id)) return;
+      if (POSITION.test(event.id)) this.positions[address] = event.id;
+    }
+    // Ids are the publisher's, the same on every node: an event met twice (two SSE streams overlap
+    // while one replaces the other) is dropped the second time.
+    if (this.recent.has(address + " " + event.id)) return;
+    this.recent.add(address + " " + event.id);
+    if (this.recent.size > 512) this.recent.delete(this.recent.values().next().value);
+    this.emit("event", event);
+    (this.handlers.get(address) || []).forEach((handler) => handler(event.data, event));
+  }
+
+  reset(address, position) {
+    this.positions[address] = position;
+    this.emit("reset", { address, position });
+  }
+
+  /**
+   * Receives what is published to `address` from now on, and, after a reconnect, what was missed.
+   * `handler(data, event)`. Returns a promise of a function that unsubscribes.
+   */
+  async subscribe(address, handler) {
+    const first = !this.handlers.has(address);
+    if (first) this.handlers.set(address, new Set());
+    this.handlers.get(address).add(handler);
+    if (first && this.link) await this.link.subscribe(address);
+    return () => this.unsubscribe(address, handler);
+  }
+
+  async unsubscribe(address, handler) {
+    const set = this.handlers.get(address);
+    if (!set) return;
+    if (handler) set.delete(handler);
+    if (!handler || set.size === 0) {
+      this.handlers.delete(address);
+      delete this.positions[address];
+      if (this.link) await this.link.unsubscribe(address);
+    }
+  }
+
+  /** Publishes; resolves with the event's id. */
+  publish(address, data, type) {
+    return this.ready().publish(address, data, type);
+  }
+
+  /** Sends to a service address and resolves with its reply (rejects with {code, message}). */
+  request(address, body, timeout) {
+    return this.ready().request(address, body, timeout);
+  }
+
+  /** Joins or leaves a server-managed group (WebSocket and SockJS; the rules must allow it). */
+  join(group) {
+    return this.ready().group("join", group);
+  }
+
+  leave(group) {
+    return this.ready().group("leave", group);
+  }
+
+  ready() {
+    if (!this.link) throw new Error("not connected");
+    return this.link;
+  }
+
+  failPending(code) {
+    this.pending.forEach((p) => p.reject({ code, message: "the connection ended first" }));
+    this.pending.clear();
+  }
+
+  /** The SSE cursor of every address with a known position: "a=e.1,b=e.7". */
+  cursor() {
+    return Object.entries(this.positions).map(([a, p]) => a + "=" + p).join(",");
+  }
+
+  addresses() {
+    return [...this.handlers.keys()];
+  }
+}
+
+/** Rejects if `promise` does not settle within `ms`, running `onTimeout` to clean up. */
+function within(ms, promise, onTimeout) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => {
+    timer = setTimeout(() => { onTimeout(); reject(new Error("timed out")); }, ms);
+  })]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The frame protocol over a socket with send(text) and close(): raw WebSocket and SockJS. `start`
+ * has learnt who the connection is (welcome frame or whoami); then every address is registered
+ * again, from its position.
+ */
+class FrameLink {
+  constructor(client, socket) {
+    this.client = client;
+    this.socket = socket;
+    this.replies = 0;
+  }
+
+  frame(frame) {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  /** Sends a frame with an id; resolves with its ack, rejects with its err. */
+  call(frame) {
+    const id = "h" + this.client.nextId++;
+    return new Promise((resolve, reject) => {
+      this.client.pending.set(id, { resolve, reject });
+      this.frame(Object.assign(frame, { id }));
+    });
+  }
+
+  onFrame(text) {
+    const f = JSON.parse(text);
+    const client = this.client;
+    if (f.type === "rec") {
+      const p = client.pending.get(f.address);
+      if (p) {
+        client.pending.delete(f.address);
+        p.resolve(f.body);
+      } else {
+        client.deliver({ id: f.id, address: f.address, type: f.event, ts: f.ts, data: f.body });
+      }
+    } else if (f.type === "ack" || f.type === "err") {
+      const key = f.ref !== undefined ? f.ref : f.address;
+      const p = client.pending.get(key);
+      if (p) {
+        client.pending.delete(key);
+        f.type === "ack" ? p.resolve(f) : p.reject(f);
+      } else if (f.type === "err") {
+        client.emit("error", f);
+      }
+    } else if (f.type === "reset") {
+      client.reset(f.address, f.position);
+    } else if (f.type === "welcome") {
+      this.welcome(f);
+    }
+  }
+
+  /** Every address again, each from its position: nothing missed, nothing twice. */
+  async start(info) {
+    const client = this.client;
+    client.opened(info);
+    const own = info.user ? "user." + info.user : null;
+    if (own && own in client.positions && client.positions[own] !== info.positions[own]) {
+      await this.subscribe(own);
+    }
+    // One address the rules refuse does not fail the connection: the page hears of it as an error.
+    await Promise.all(client.addresses().filter((a) => a !== own)
+      .map((a) => this.subscribe(a).catch((e) => client.emit("error", e))));
+  }
+
+  async subscribe(address) {
+    const since = this.client.positions[address];
+    const ack = await this.call(since ? { type: "register", address, since } : { type: "register", address });
+    if (ack.position && !(address in this.client.positions)) this.client.positions[address] = ack.position;
+  }
+
+  unsubscribe(address) {
+    return this.call({ type: "unregister", address });
+  }
+
+  publish(address, body, event) {
+    return this.call({ type: "publish", address, body, event }).then((ack) => ack.eventId);
+  }
+
+  request(address, body, timeout) {
+    const replyAddress = "reply." + this.client.nextId++ + "." + Math.random().toString(36).slice(2);
+    return new Promise((resolve, reject) => {
+      this.client.pending.set(replyAddress, { resolve, reject });
+      this.frame({ type: "send", address, body, replyAddress, timeout });
+    });
+  }
+
+  group(op, group) {
+    return this.call({ type: op, group });
+  }
+
+  refresh(token) {
+    return this.call({ type: "auth", token });
+  }
+
+  close() {
+    this.socket.close();
+  }
+}
+
+function webSocketUrl(client, path, token) {
+  return client.url.replace(/^http/, "ws") + path + (token ? "?access_token=" + encodeURIComponent(token) : "");
+}
+
+/** Each transport opens a link, resolves once it is usable, and calls client.dropped when it ends. */
+const TRANSPORTS = {
+  websocket(client, token) {
+    const socket = new WebSocket(webSocketUrl(client, "/ws", token));
+    const link = new FrameLink(client, socket);
+    return within(client.options.openTimeout, new Promise((resolve, reject) => {
+      link.welcome = (info) => link.start(info).then(() => resolve(link), reject);
+      socket.onmessage = (e) => link.onFrame(e.data);
+      socket.onclose = (e) => {
+        reject(new Error("websocket closed: " + e.code));
+        client.dropped(link, { code: e.reason, reconnect: e.code !== 1008 });
+      };
+    }), () => socket.close());
+  },
+
+  async sockjs(client, token) {
+    if (!window.SockJS) {
+      await new Promise((resolve, reject) => {
+        const script = Object.assign(document.createElement("script"), { src: client.options.sockjs, onload: resolve, onerror: reject });
+        document.head.appendChild(script);
+      });
+    }
+    const socket = new window.SockJS(client.url + "/eventbus" + (token ? "?access_token=" + encodeURIComponent(token) : ""));
+    const link = new FrameLink(client, socket);
+    return within(client.options.openTimeout, new Promise((resolve, reject) => {
+      socket.onopen = () => link.request("herald.whoami", {}).then((info) => link.start(info)).then(() => resolve(link), reject);
+      socket.onmessage = (e) => link.onFrame(e.data);
+      socket.onclose = (e) => {
+        reject(new Error("sockjs closed: " + e.code));
+        client.dropped(link, { code: e.reason, reconnect: e.code !== 1008 });
+      };
+    }), () => socket.close());
+  },
+
+  sse(client, token) {
+    return new SseLink(client, token).open();
+  },
+};
+
+/**
+ * SSE read with fetch rather than EventSource: it can send the token in a header and Last-Event-ID
+ * itself, and it receives every event type without knowing them in advance. Publish, send and
+ * requests go over the HTTP API. A change of addresses or token reopens the stream from the cursor.
+ */
+class SseLink {
+  constructor(client, token) {
+    this.client = client;
+    this.token = token;
+    this.abort = new AbortController();
+  }
+
+  open() {
+    const client = this.client;
+    const query = client.addresses().map((a) => "address=" + encodeURIComponent(a)).join("&");
+    const headers = { Accept: "text/event-stream" };
+    if (this.token) headers.Authorization = "Bearer " + this.token;
+    const cursor = client.cursor();
+    if (cursor) headers["Last-Event-ID"] = cursor;
+    return within(client.options.openTimeout, new Promise((resolve, reject) => {
+      this.connected = (info) => { client.opened(info); resolve(this); };
+      fetch(client.url + "/sse" + (query ? "?" + query : ""), { headers, signal: this.abort.signal, cache: "no-store" })
+        .then((response) => {
+          if (!response.ok) throw new Error("sse refused: " + response.status);
+          return this.read(response.body.getReader());
+        })
+        .catch((e) => reject(e))
+        .finally(() => client.dropped(this, this.farewell));
+    }), () => this.abort.abort());
+  }
+
+  async read(reader) {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        this.onBlock(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  }
+
+  onBlock(block) {
+    let type = "message", data = "";
+    for (const line of block.split("\n")) {
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + (line[colon + 1] === " " ? 2 : 1));
+      if (field === "event") type = value;
+      else if (field === "data") data += (data ? "\n" : "") + value;
+    }
+    if (!data) return;
+    const body = JSON.parse(data);
+    if (type === "connected") this.connected(Object.assign(body, { transport: "sse" }));
+    else if (type === "reset") this.client.reset(body.address, body.position);
+    else if (body.code && body.reconnect !== undefined && body.address === undefined) this.farewell = body;
+    else this.client.deliver(body);
+  }
+
+  /** The stream's addresses are fixed: reopen it with the new set, from the cursor. */
+  async reopen(token) {
+    this.token = token || this.token;
+    const next = new SseLink(this.client, this.token);
+    this.client.link = await next.open();
+    this.abort.abort();
+  }
+
+  subscribe() {
+    return this.reopen();
+  }
+
+  unsubscribe() {
+    return this.reopen();
+  }
+
+  refresh(token) {
+    return this.reopen(token);
+  }
+
+  async api(path, body) {
+    const headers = { "Content-Type": "application/json" };
+    if (this.token) headers.Authorization = "Bearer " + this.token;
+    const response = await fetch(this.client.url + path, { method: "POST", headers, body: JSON.stringify(body) });
+    const json = await response.json();
+    if (!response.ok) throw json.error || { code: "http-" + response.status };
+    return json;
+  }
+
+  publish(address, data, type) {
+    return this.api("/api/publish", { address, data, type }).then((r) => r.ids[0]);
+  }
+
+  request(address, body, timeout) {
+    return this.api("/api/send", { address, body, timeout, reply: true }).then((r) => r.body);
+  }
+
+  group() {
+    return Promise.reject({ code: "unsupported", message: "joining a group takes WebSocket or SockJS" });
+  }
+
+  close() {
+    this.abort.abort();
+  }
+}
