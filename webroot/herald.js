@@ -300,6 +300,7 @@ class FrameLink {
     } else if (f.type === "reset") {
       client.reset(f.address, f.position);
     } else if (f.type === "welcome") {
+      delete f.type;
       this.welcome(f);
     }
   }

@@ -8,6 +8,7 @@ import io.herald.bridge.group.GroupsApi;
 import io.herald.bridge.history.HistoryApi;
 import io.herald.bridge.publish.PublishApi;
 import io.herald.bridge.publish.Publisher;
+import io.herald.bridge.publish.SendApi;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.ConnectionRegistry;
 import io.herald.bridge.transport.QueryCheck;
@@ -81,6 +82,11 @@ public final class HeraldBridge {
     GroupsApi groups = new GroupsApi(runtime.node().channel(), runtime.rules(), runtime.authenticator());
     router.put(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
     router.delete(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
+    router.post(SendApi.PATH)
+        .handler(QueryCheck.INSTANCE)
+        .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
+        .handler(new SendApi(runtime))
+        .failureHandler(HttpErrors::onFailure);
     router.post(PublishApi.PATH)
         .handler(QueryCheck.INSTANCE)
         .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))

@@ -7,6 +7,7 @@ import io.herald.bridge.auth.TokenSources;
 import io.herald.bridge.envelope.JsonText;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.error.Requests;
 import io.herald.bridge.history.Position;
 import io.herald.bridge.node.NodeAddresses;
 import io.herald.bridge.target.Targets;
@@ -235,7 +236,7 @@ final class FrameProtocol {
     if (!(replyAddress instanceof String replyTo) || replyTo.isEmpty() || replyTo.length() > AddressSyntax.MAX_LENGTH) {
       throw new HeraldException(ErrorCode.BAD_FRAME, "replyAddress must be a string of 1 to " + AddressSyntax.MAX_LENGTH + " characters");
     }
-    long timeout = timeout(frame.getValue("timeout"), runtime.options().getReplyTimeout().toMillis());
+    long timeout = Requests.timeout(frame.getValue("timeout"), runtime.options().getReplyTimeout().toMillis());
     if (!connection.reservePendingReply()) {
       throw new HeraldException(ErrorCode.TOO_MANY_REQUESTS,
           "at most " + runtime.options().getMaxPendingReplies() + " requests may wait for a reply");
@@ -261,11 +262,7 @@ final class FrameProtocol {
 
   private static io.vertx.core.buffer.Buffer failureFrame(String replyTo, Throwable cause, Object ref) {
     if (cause instanceof ReplyException failure) {
-      ErrorCode code = switch (failure.failureType()) {
-        case TIMEOUT -> ErrorCode.TIMEOUT;
-        case NO_HANDLERS -> ErrorCode.NO_HANDLER;
-        default -> ErrorCode.RECIPIENT_FAILURE;
-      };
+      ErrorCode code = Requests.codeOf(failure);
       String message = failure.getMessage() == null ? code.code() : failure.getMessage();
       return ControlFrames.error(code, message, replyTo, ref, failure.failureCode(), failure.failureType().name());
     }
@@ -284,16 +281,6 @@ final class FrameProtocol {
       throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
     }
     return (String) address;
-  }
-
-  private static long timeout(Object requested, long max) {
-    if (requested == null) {
-      return max;
-    }
-    if (!(requested instanceof Number number) || number.longValue() < 1) {
-      throw new HeraldException(ErrorCode.BAD_FRAME, "timeout must be a positive number of milliseconds");
-    }
-    return Math.min(number.longValue(), max);
   }
 
   /** Only a well-formed address is echoed, so a stock client's handler for it hears the error. */
