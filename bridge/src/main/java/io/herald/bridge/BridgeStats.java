@@ -12,6 +12,7 @@ import java.util.Map;
  * @param delivered events handed to connections since start
  * @param slowConsumerCloses connections closed because their queue overflowed
  * @param idleTimeoutCloses connections closed because the client went silent
+ * @param queued frames waiting in connections' queues for their sockets to drain
  */
 public record BridgeStats(
     int connections,
@@ -20,4 +21,5 @@ public record BridgeStats(
     int subscriptions,
     long delivered,
     long slowConsumerCloses,
-    long idleTimeoutCloses) {}
+    long idleTimeoutCloses,
+    long queued) {}

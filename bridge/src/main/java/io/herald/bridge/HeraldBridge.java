@@ -104,7 +104,8 @@ public final class HeraldBridge {
         runtime.hub().subscriptionCount(),
         runtime.hub().deliveredCount(),
         runtime.connections().closedCount(CloseReason.SLOW_CONSUMER),
-        runtime.connections().closedCount(CloseReason.IDLE_TIMEOUT));
+        runtime.connections().closedCount(CloseReason.IDLE_TIMEOUT),
+        runtime.connections().queued());
   }
 
   /** {@link #drain} with the {@link #DEFAULT_DRAIN_GRACE}. */

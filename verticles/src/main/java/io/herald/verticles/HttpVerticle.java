@@ -87,6 +87,7 @@ public final class HttpVerticle extends VerticleBase {
       router.get(DevTokenApi.PATH).handler(new DevTokenApi(node.security().devSigner()));
     }
     bridge.mount(router);
+    router.get("/ops").handler(rc -> rc.reroute("/ops.html"));
     router.get("/*").handler(staticPages());
     router.route().last().handler(rc -> rc.fail(404));
     // 400: the router's own, for a path it cannot decode (a bad percent escape).

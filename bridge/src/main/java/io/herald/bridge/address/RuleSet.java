@@ -49,6 +49,7 @@ public final class RuleSet implements AddressRules {
         new Rule(AddressPattern.parse("user.{sub}"), Map.of(Operation.SUBSCRIBE, Grant.AUTHENTICATED)),
         new Rule(AddressPattern.parse("group.{groups}"), Map.of(Operation.SUBSCRIBE, Grant.AUTHENTICATED)),
         new Rule(AddressPattern.parse("public.**"), Map.of(Operation.SUBSCRIBE, Grant.AUTHENTICATED)),
+        new Rule(AddressPattern.parse("ops.**"), Map.of(Operation.SUBSCRIBE, Grant.requiring("roles", "admin"))),
         new Rule(AddressPattern.parse("**"), Map.of(Operation.PUBLISH, publisher, Operation.SEND, publisher))));
   }
 

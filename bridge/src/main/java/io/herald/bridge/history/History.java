@@ -47,4 +47,9 @@ public final class History {
   public Future<Position> head(String address) {
     return read(address, Long.MAX_VALUE, 0).map(page -> page.lastSeq() == 0 ? Position.NONE : page.head());
   }
+
+  /** Addresses whose history this node holds. */
+  public long ownedAddresses() {
+    return store.ownedAddresses();
+  }
 }

@@ -17,4 +17,7 @@ public interface HistoryStore {
    * than the retention allows. A limit of 0 reads only the head.
    */
   Future<HistoryPage> read(String address, long afterSeq, int limit, Retention retention);
+
+  /** Addresses whose history this node holds (in a cluster, the primary copies it owns): a cheap local count for operators. */
+  long ownedAddresses();
 }

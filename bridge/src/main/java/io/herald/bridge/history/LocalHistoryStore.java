@@ -30,4 +30,9 @@ public final class LocalHistoryStore implements HistoryStore {
       return Future.succeededFuture(log.read(afterSeq, limit, retention, System.currentTimeMillis()));
     }
   }
+
+  @Override
+  public long ownedAddresses() {
+    return logs.size();
+  }
 }

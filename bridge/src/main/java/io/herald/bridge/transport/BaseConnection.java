@@ -378,6 +378,11 @@ public abstract class BaseConnection implements ClientConnection {
   }
 
   @Override
+  public final int queued() {
+    return queue == null ? 0 : queue.size();
+  }
+
+  @Override
   public final boolean isClosed() {
     return closedBy != null;
   }

@@ -44,4 +44,7 @@ public interface ClientConnection extends Subscriber {
   void close(CloseReason reason);
 
   boolean isClosed();
+
+  /** Frames waiting for the socket to drain. */
+  int queued();
 }

@@ -68,6 +68,15 @@ public final class ConnectionRegistry {
     return counts;
   }
 
+  /** Frames waiting in every live connection's queue. */
+  public long queued() {
+    long queued = 0;
+    for (ClientConnection connection : live.values()) {
+      queued += connection.queued();
+    }
+    return queued;
+  }
+
   public long closedCount(CloseReason reason) {
     return closed.getOrDefault(reason, 0L);
   }

@@ -43,7 +43,10 @@ public final class NodeConnections {
         BridgeStats now = stats.get();
         JsonObject counts = new JsonObject()
             .put("connections", now.connections())
-            .put("connectionsByTransport", new JsonObject(Map.copyOf(now.connectionsByTransport())));
+            .put("connectionsByTransport", new JsonObject(Map.copyOf(now.connectionsByTransport())))
+            .put("subscriptions", now.subscriptions())
+            .put("delivered", now.delivered())
+            .put("queued", now.queued());
         vertx.eventBus().send(replyTo, counts, LOCAL);
       }
     });
@@ -53,7 +56,7 @@ public final class NodeConnections {
    * Gathers the counts of {@code instances} HTTP verticle instances. Call it on an event loop: the
    * answers are added up on the caller's context.
    *
-   * @return {@code {"connections":n,"connectionsByTransport":{"sse":n,...}}}
+   * @return {@code {"connections":n,"connectionsByTransport":{"sse":n,...},"subscriptions":n,"delivered":n,"queued":n}}
    */
   public static Future<JsonObject> gather(Vertx vertx, String nodeId, int instances, Duration timeout) {
     String replyTo = ADDRESS + nodeId + ".reply." + UUID.randomUUID();
@@ -79,6 +82,9 @@ public final class NodeConnections {
     private final Map<String, Integer> byTransport = new TreeMap<>();
     private int answers;
     private int connections;
+    private long subscriptions;
+    private long delivered;
+    private long queued;
 
     Tally(int expected) {
       this.expected = expected;
@@ -88,6 +94,9 @@ public final class NodeConnections {
     boolean add(JsonObject counts) {
       answers++;
       connections += counts.getInteger("connections", 0);
+      subscriptions += counts.getLong("subscriptions", 0L);
+      delivered += counts.getLong("delivered", 0L);
+      queued += counts.getLong("queued", 0L);
       counts.getJsonObject("connectionsByTransport", new JsonObject())
           .forEach(e -> byTransport.merge(e.getKey(), ((Number) e.getValue()).intValue(), Integer::sum));
       return answers >= expected;
@@ -96,7 +105,10 @@ public final class NodeConnections {
     JsonObject json() {
       JsonObject json = new JsonObject()
           .put("connections", connections)
-          .put("connectionsByTransport", new JsonObject(Map.copyOf(byTransport)));
+          .put("connectionsByTransport", new JsonObject(Map.copyOf(byTransport)))
+          .put("subscriptions", subscriptions)
+          .put("delivered", delivered)
+          .put("queued", queued);
       return answers < expected ? json.put("incomplete", true) : json;
     }
   }

@@ -1,8 +1,10 @@
 package io.herald.verticles.cluster;
 
+import io.herald.bridge.HeraldNode;
 import io.herald.verticles.node.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -27,8 +29,19 @@ public final class NodeReportVerticle extends VerticleBase {
     return "herald.node." + nodeId + ".report";
   }
 
+  /**
+   * Where every node publishes its report once a second: the ops page's live feed. Subscribing takes
+   * the {@code admin} role under the default rules.
+   */
+  public static final String OPS_ADDRESS = "ops.nodes";
+  static final long OPS_PERIOD_MS = 1_000;
+
   @Override
   public Future<?> start() {
+    vertx.setPeriodic(OPS_PERIOD_MS, t -> report()
+        .onSuccess(report -> vertx.eventBus().publish(OPS_ADDRESS, report.put("members", new JsonArray(membership.nodeIds()))
+            .put("historyAddresses", HeraldNode.of(vertx).history().ownedAddresses())
+            .put("ts", System.currentTimeMillis()))));
     return vertx.eventBus().consumer(address(membership.nodeId()), request -> report()
             .onSuccess(request::reply)
             .onFailure(e -> request.fail(500, String.valueOf(e.getMessage()))))

@@ -61,4 +61,10 @@ public final class HazelcastHistoryStore implements HistoryStore {
     var stage = logs.submitToKey(address, new ReadProcessor(afterSeq, limit, retention, System.currentTimeMillis()));
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(PageResult::page);
   }
+
+  /** The member's own statistics: no call to other members. */
+  @Override
+  public long ownedAddresses() {
+    return logs.getLocalMapStats().getOwnedEntryCount();
+  }
 }
