@@ -3,6 +3,7 @@ package io.herald.bridge;
 import io.vertx.core.net.HostAndPort;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /** Limits and timings of a {@link HeraldBridge}. Setters validate, so a bad value fails where it is set. */
 public final class BridgeOptions {
@@ -30,6 +31,10 @@ public final class BridgeOptions {
   private Duration sseRetry = DEFAULT_SSE_RETRY;
   private String nodeAddress;
   private boolean userChannel = true;
+  private Set<String> transports = ALL_TRANSPORTS;
+
+  /** The transports a bridge can serve. */
+  public static final Set<String> ALL_TRANSPORTS = Set.of("websocket", "sse", "sockjs");
 
   public BridgeOptions() {}
 
@@ -46,6 +51,24 @@ public final class BridgeOptions {
     this.sseRetry = other.sseRetry;
     this.nodeAddress = other.nodeAddress;
     this.userChannel = other.userChannel;
+    this.transports = other.transports;
+  }
+
+  /**
+   * The transports served ({@code websocket}, {@code sse}, {@code sockjs}); all by default. Without
+   * {@code websocket} every WebSocket upgrade is refused, raw and SockJS's, as a proxy that breaks
+   * WebSockets would: SockJS clients then take its HTTP fallbacks.
+   */
+  public Set<String> getTransports() {
+    return transports;
+  }
+
+  public BridgeOptions setTransports(Set<String> transports) {
+    if (transports.isEmpty() || !ALL_TRANSPORTS.containsAll(transports)) {
+      throw new IllegalArgumentException("transports must be some of websocket, sse and sockjs, was " + transports);
+    }
+    this.transports = Set.copyOf(transports);
+    return this;
   }
 
   /**

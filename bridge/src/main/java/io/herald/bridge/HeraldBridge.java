@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,9 +76,16 @@ public final class HeraldBridge {
    * {@code GET /api/history} and {@code PUT|DELETE /api/groups/<g>/connections/<id>} to the router.
    */
   public HeraldBridge mount(Router router) {
-    router.get(SseTransport.PATH).handler(new SseTransport(runtime));
-    router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
-    sockJs.mount(router);
+    Set<String> transports = runtime.options().getTransports();
+    if (transports.contains("sse")) {
+      router.get(SseTransport.PATH).handler(new SseTransport(runtime));
+    }
+    if (transports.contains("websocket")) {
+      router.get(WebSocketTransport.PATH).handler(new WebSocketTransport(runtime));
+    }
+    if (transports.contains("sockjs")) {
+      sockJs.mount(router);
+    }
     router.get(HistoryApi.PATH).handler(QueryCheck.INSTANCE).handler(new HistoryApi(runtime.history(), runtime.rules(), runtime.authenticator()));
     GroupsApi groups = new GroupsApi(runtime.node().channel(), runtime.rules(), runtime.authenticator());
     router.put(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,7 +98,9 @@ public final class ConfigLoader {
           .setMaxSubscriptions(integer(raw, Setting.MAX_SUBSCRIPTIONS, 1, 100_000))
           .setHeartbeatInterval(duration(raw, Setting.HEARTBEAT_INTERVAL))
           .setIdleTimeout(duration(raw, Setting.IDLE_TIMEOUT))
-          .setReplyTimeout(duration(raw, Setting.REPLY_TIMEOUT));
+          .setReplyTimeout(duration(raw, Setting.REPLY_TIMEOUT))
+          .setTransports(new LinkedHashSet<>(Arrays.stream(raw.get(Setting.TRANSPORTS).split(","))
+              .map(String::trim).filter(t -> !t.isEmpty()).toList()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -34,6 +34,8 @@ public enum Setting {
   HISTORY("history", "user.**=1000/1h,group.**=1000/1h",
       "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none."),
   ADVERTISED_HOST("advertised-host", "", "In a cluster, the host or address at which the other nodes reach this node's HTTP port (they forward SockJS requests for the sessions held here); empty for the http-host."),
+  TRANSPORTS("transports", "websocket,sse,sockjs",
+      "Transports served, comma-separated; one left out is refused (without websocket, every WebSocket upgrade is, and SockJS clients take its HTTP fallbacks)."),
   SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "Longest a graceful stop (SIGTERM) may take; up to half of it (at most 5s) waits for clients to take their last bytes.");
 
   private final String key;

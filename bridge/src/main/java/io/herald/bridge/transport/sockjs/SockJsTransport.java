@@ -46,6 +46,9 @@ public final class SockJsTransport {
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setHeartbeatInterval(runtime.options().getHeartbeatInterval().toMillis())
         .setRegisterWriteHandler(false);
+    if (!runtime.options().getTransports().contains("websocket")) {
+      options.addDisabledTransport("WEBSOCKET");
+    }
     Router sockJs = SockJSHandler.create(runtime.vertx(), options).socketHandler(this::accept);
     // xhr_send and jsonp_send bodies: bounded before SockJS reads them.
     router.post(PATH + "/*")
