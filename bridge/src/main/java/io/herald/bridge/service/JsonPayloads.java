@@ -68,7 +68,7 @@ final class JsonPayloads {
       json = mapper.writeValueAsBytes(payload);
     } catch (JsonProcessingException e) {
       throw new HeraldException(ErrorCode.BAD_DATA,
-          "a " + payload.getClass().getSimpleName() + " cannot be written as JSON: " + e.getOriginalMessage());
+          "a payload of type " + payload.getClass().getSimpleName() + " cannot be written as JSON: " + e.getOriginalMessage());
     }
     return Publisher.busBody(Json.decodeValue(Buffer.buffer(json)));
   }
