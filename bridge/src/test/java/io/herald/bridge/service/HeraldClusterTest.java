@@ -87,24 +87,12 @@ class HeraldClusterTest {
     return Tokens.hs256WithSecret(Tokens.SECRET, sub("alice").expiresIn(Duration.ofMinutes(5)));
   }
 
-  /** Probes until the user's address is registered on B as A's bus sees it (see HeraldDeliveryTest). */
-  private void userChannelLive(List<Receiver> on) {
-    Recipient to = herald.user("alice");
-    long timer = a.setPeriodic(100, t -> to.send("probe", 0));
-    to.send("probe", 0);
-    try {
-      await(Future.all(on.stream().map(r -> r.next("probe")).toList()));
-    } finally {
-      a.cancelTimer(timer);
-    }
-  }
-
   @Test
   void aServiceMemberReachesAUserAConnectionAndAGroupOnAnotherMember() {
     for (String transport : List.of("websocket", "sse", "sockjs-xhr-polling")) {
       receivers.add(await(Receiver.open(b, transport, serverB.port(), token())));
     }
-    userChannelLive(receivers);
+    await(Receiver.userChannelLive(a, herald, "alice", receivers));
 
     OrderShipped toUser = new OrderShipped("o-1", 2, List.of("a"), 1_795_377_667_019L);
     String id = await(herald.user("alice").send("order-shipped", toUser));

@@ -15,7 +15,6 @@ import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.service.Receiver.Received;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.Tokens;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -61,7 +60,7 @@ class HeraldDeliveryTest {
     for (String transport : Receiver.TRANSPORTS) {
       alice.add(await(Receiver.open(vertx, transport, server.port(), token("alice"))));
     }
-    await(userChannelLive("alice", alice));
+    await(Receiver.userChannelLive(vertx, herald, "alice", alice));
   }
 
   @AfterEach
@@ -76,22 +75,6 @@ class HeraldDeliveryTest {
 
   private static String token(String user) {
     return Tokens.hs256WithSecret(Tokens.SECRET, sub(user).expiresIn(Duration.ofMinutes(5)));
-  }
-
-  /**
-   * A frame client's user channel is subscribed just after its welcome, so the test sends probes to
-   * the user until each connection has one: from then on nothing sent to the user is missed.
-   */
-  private Future<Void> userChannelLive(String user, List<Receiver> receivers) {
-    Recipient to = herald.user(user);
-    long timer = vertx.setPeriodic(100, t -> to.send("probe", 0));
-    to.send("probe", 0);
-    return Future.all(receivers.stream().map(r -> r.next("probe")).toList())
-        .<Void>mapEmpty()
-        .eventually(() -> {
-          vertx.cancelTimer(timer);
-          return Future.succeededFuture();
-        });
   }
 
   private void assertReceived(Receiver receiver, String address, String id, OrderShipped expected) {

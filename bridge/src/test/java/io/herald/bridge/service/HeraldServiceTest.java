@@ -189,6 +189,7 @@ class HeraldServiceTest {
     assertEquals("err", timeout.getString("type"), timeout.encode());
     assertEquals("timeout", timeout.getString("code"), timeout.encode());
     assertEquals("TIMEOUT", timeout.getString("failureType"), timeout.encode());
+    assertEquals(-1, timeout.getInteger("failureCode"), timeout.encode());
     assertQuoted(client, "o-5");
   }
 

@@ -79,6 +79,24 @@ abstract class Receiver {
     };
   }
 
+  /**
+   * Completes once each receiver's user channel carries events. A frame client's user channel is
+   * subscribed just after its welcome, and on another member it is registered in the cluster a
+   * little later still, so probes go to the user until each connection has one: from then on
+   * nothing sent to the user is missed.
+   */
+  static Future<Void> userChannelLive(Vertx vertx, Herald herald, String user, List<Receiver> receivers) {
+    Recipient to = herald.user(user);
+    long timer = vertx.setPeriodic(100, t -> to.send("probe", 0));
+    to.send("probe", 0);
+    return Future.all(receivers.stream().map(r -> r.next("probe")).toList())
+        .<Void>mapEmpty()
+        .eventually(() -> {
+          vertx.cancelTimer(timer);
+          return Future.succeededFuture();
+        });
+  }
+
   private static <T> Future<T> bounded(Future<T> waiting, Supplier<String> what) {
     return waiting.timeout(WAIT_SECONDS, TimeUnit.SECONDS)
         .recover(e -> Future.failedFuture(new AssertionError(what.get() + ": " + e.getMessage(), e)));
