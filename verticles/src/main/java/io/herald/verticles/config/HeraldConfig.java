@@ -11,7 +11,7 @@ import java.time.Duration;
  *
  * @param bridge limits and timings of the HTTP verticles' bridges (copied on use; do not mutate)
  * @param jwt token verification; without keys the node runs in development mode
- * @param rules the address rules file, or {@code null} for the defaults
+ * @param rules where the address rules come from (a rules file, the config file, or the defaults)
  * @param history which addresses keep history, and how much
  * @param advertisedHost the host other cluster nodes reach this node's HTTP port at
  * @param shutdownTimeout the longest a graceful stop may take, from SIGTERM to exit
@@ -22,8 +22,9 @@ public record HeraldConfig(
     int httpInstances,
     BridgeOptions bridge,
     JwtSettings jwt,
-    Path rules,
+    RulesSource rules,
     boolean accessLog,
+    boolean jsonLogs,
     String webroot,
     boolean ticker,
     boolean cluster,
