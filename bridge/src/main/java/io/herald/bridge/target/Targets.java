@@ -1,0 +1,106 @@
+package io.herald.bridge.target;
+
+import io.herald.bridge.address.AddressSyntax;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.error.HeraldException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The one place for what a target is on the wire. Every target is named by an address, which is
+ * what the rules check and what clients see on the event:
+ *
+ * <ul>
+ *   <li>{@code user.<sub>}: every connection of that user, on any node and transport (each
+ *       authenticated connection is subscribed to its user's address);
+ *   <li>{@code group.<g>}: every connection joined to server-managed group {@code g}, and every one
+ *       that subscribed to the address itself;
+ *   <li>{@code connection.<id>}: that one connection, routed to the node that holds it;
+ *   <li>{@code everyone}: every connection of the cluster;
+ *   <li>any other address: its subscribers.
+ * </ul>
+ *
+ * <p>Users and groups are plain addresses, so they keep history and resume like any other;
+ * {@code connection.<id>} and {@code everyone} are not bus addresses (one registration per browser
+ * connection is what this avoids) and keep no history.
+ */
+public final class Targets {
+
+  public static final String USER_PREFIX = "user.";
+  public static final String GROUP_PREFIX = "group.";
+  public static final String CONNECTION_PREFIX = "connection.";
+  public static final String EVERYONE = "everyone";
+
+  private Targets() {}
+
+  public static String user(String subject) {
+    return USER_PREFIX + subject;
+  }
+
+  public static String group(String group) {
+    return GROUP_PREFIX + checkedGroup(group);
+  }
+
+  public static String connection(String connectionId) {
+    return CONNECTION_PREFIX + connectionId;
+  }
+
+  public static boolean isConnection(String address) {
+    return address.startsWith(CONNECTION_PREFIX);
+  }
+
+  /** The connection id of a {@code connection.<id>} address. */
+  public static String connectionId(String address) {
+    return address.substring(CONNECTION_PREFIX.length());
+  }
+
+  public static boolean isEveryone(String address) {
+    return EVERYONE.equals(address);
+  }
+
+  /**
+   * The address an HTTP publish names: exactly one of {@code address}, {@code user}, {@code group},
+   * {@code connection} or {@code "everyone": true}. What it names is checked as an address next.
+   *
+   * @throws HeraldException {@code bad-address} when there is not exactly one
+   */
+  public static Object addressOf(JsonObject item) {
+    Object found = null;
+    int named = 0;
+    for (String key : KEYS) {
+      Object value = item.getValue(key);
+      if (value == null) {
+        continue;
+      }
+      named++;
+      found = switch (key) {
+        case "user" -> value instanceof String user ? user(user) : value;
+        case "group" -> group(value instanceof String name ? name : null);
+        case "connection" -> value instanceof String id ? connection(id) : value;
+        case "everyone" -> Boolean.TRUE.equals(value) ? EVERYONE : value;
+        default -> value;
+      };
+    }
+    if (named > 1) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, "name one target: address, user, group, connection or everyone");
+    }
+    if (named == 1 && !(found instanceof String)) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, "a target is a string (everyone: true)");
+    }
+    return found;
+  }
+
+  private static final java.util.List<String> KEYS = java.util.List.of("address", "user", "group", "connection", "everyone");
+
+  /**
+   * A group name is one address part, so {@code group.{groups}} in the rules matches it whole.
+   *
+   * @throws HeraldException {@code bad-address} naming the problem
+   */
+  public static String checkedGroup(Object group) {
+    if (!(group instanceof String name) || name.isEmpty() || name.contains(".")
+        || AddressSyntax.problem(GROUP_PREFIX + name) != null) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS, "a group is one address part: letters, digits and _ - : @");
+    }
+    return name;
+  }
+}
