@@ -5,6 +5,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.presence.ConnectionPresence;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,9 @@ import java.util.Set;
  * catch-up is done, live events of that address are dropped here, since the catch-up reads them
  * from history; afterwards anything at or before the connection's position is a duplicate and is
  * dropped too. That is the seam with no gap and no duplicate.
+ *
+ * <p>On an address that keeps presence, the connection enters once its subscription is registered
+ * and leaves when it unsubscribes or closes ({@link ConnectionPresence}).
  */
 public abstract class BaseConnection implements ClientConnection {
 
@@ -42,6 +46,7 @@ public abstract class BaseConnection implements ClientConnection {
   private final Map<String, Position> positions = new LinkedHashMap<>();
   private final Set<String> catchingUp = new HashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
+  private final ConnectionPresence presence;
   private OutboundQueue queue;
   private CloseReason closedBy;
 
@@ -49,6 +54,7 @@ public abstract class BaseConnection implements ClientConnection {
     this.runtime = runtime;
     this.id = runtime.connections().newId();
     this.identity = identity;
+    this.presence = runtime.node().presence().of(this);
   }
 
   /** Subclasses call this once, from their constructor, with the sink of their socket. */
@@ -157,8 +163,8 @@ public abstract class BaseConnection implements ClientConnection {
   /**
    * Subscribes from a cursor: on an address with history, {@link #catchUp} then replays what came
    * after {@code since} ({@code null}: from now). Until then live events of the address are held
-   * back. The future completes when the subscription is registered; the cursor is
-   * {@link #position} from then on.
+   * back. The future completes when the subscription is registered, and on an address that keeps
+   * presence once the connection is recorded there too; the cursor is {@link #position} from then on.
    *
    * <p>Subscribing again with a cursor restarts the address from that cursor (events after it come
    * again, in order): how a client resumes an address the server subscribed it to, such as its
@@ -179,12 +185,16 @@ public abstract class BaseConnection implements ClientConnection {
     if (history) {
       catchingUp.add(address);
     }
-    return runtime.hub().subscribe(address, this).map(v -> {
-      if (history && subscriptions.contains(address)) {
+    return runtime.hub().subscribe(address, this).compose(v -> {
+      if (!subscriptions.contains(address)) {
+        // unsubscribed (or closed) while the registration was under way
+        return Future.succeededFuture();
+      }
+      if (history) {
         Position now = runtime.hub().position(address);
         positions.put(address, since != null ? since : now == null ? Position.NONE : now);
       }
-      return null;
+      return presence.enter(address);
     });
   }
 
@@ -249,6 +259,7 @@ public abstract class BaseConnection implements ClientConnection {
     positions.remove(address);
     catchingUp.remove(address);
     runtime.hub().unsubscribe(address, this);
+    presence.leave(address);
     return true;
   }
 
@@ -383,6 +394,7 @@ public abstract class BaseConnection implements ClientConnection {
     for (String address : subscriptions) {
       runtime.hub().unsubscribe(address, this);
     }
+    presence.leaveAll();
     subscriptions.clear();
     positions.clear();
     catchingUp.clear();

@@ -2,7 +2,7 @@ package io.herald.bridge.support;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
+import io.herald.bridge.HeraldNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -38,7 +38,7 @@ public final class TestCluster implements AutoCloseable {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
-    return HazelcastHistoryStore.configure(config);
+    return HeraldNode.configure(config);
   }
 
   /** Starts one more member and completes once it has joined. */
