@@ -1,7 +1,7 @@
 package io.herald.verticles;
 
 import com.hazelcast.config.Config;
-import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
+import io.herald.bridge.HeraldNode;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
@@ -83,7 +83,7 @@ public final class Main {
     } catch (Exception e) {
       return Future.failedFuture(new ConfigException("cluster config " + config.clusterConfig() + ": " + e.getMessage()));
     }
-    return Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastHistoryStore.configure(hazelcast))).buildClustered();
+    return Vertx.builder().withClusterManager(new HazelcastClusterManager(HeraldNode.configure(hazelcast))).buildClustered();
   }
 
   /**

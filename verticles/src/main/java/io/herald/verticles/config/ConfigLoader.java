@@ -2,6 +2,7 @@ package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.presence.PresencePolicy;
 import io.herald.bridge.auth.JwtSettings;
 import io.netty.util.NetUtil;
 import java.nio.file.Path;
@@ -119,6 +120,7 @@ public final class ConfigLoader {
         cluster,
         raw.get(Setting.CLUSTER_CONFIG),
         history(raw),
+        presence(raw),
         advertisedHost(raw, host, cluster),
         positive(raw, Setting.SHUTDOWN_TIMEOUT));
   }
@@ -128,6 +130,14 @@ public final class ConfigLoader {
       return HistoryPolicy.parse(raw.get(Setting.HISTORY));
     } catch (IllegalArgumentException e) {
       throw problem(Setting.HISTORY, raw, e.getMessage());
+    }
+  }
+
+  private static PresencePolicy presence(Map<Setting, String> raw) {
+    try {
+      return PresencePolicy.parse(raw.get(Setting.PRESENCE));
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.PRESENCE, raw, e.getMessage());
     }
   }
 
