@@ -58,14 +58,23 @@ public final class HazelcastPresenceStore implements PresenceStore {
 
   @Override
   public Future<Void> put(PresenceEntry entry) {
-    var stage = entries.setAsync(entry.key(), new HazelcastJsonValue(entry.toJson().encode()));
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    try {
+      var stage = entries.setAsync(entry.key(), new HazelcastJsonValue(entry.toJson().encode()));
+      return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    } catch (RuntimeException e) {
+      // thrown rather than returned when the member is no longer running
+      return Future.failedFuture(e);
+    }
   }
 
   @Override
   public Future<PresenceEntry> remove(String address, String connection) {
-    var stage = entries.removeAsync(PresenceEntry.key(address, connection));
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(HazelcastPresenceStore::decode);
+    try {
+      var stage = entries.removeAsync(PresenceEntry.key(address, connection));
+      return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(HazelcastPresenceStore::decode);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   @Override
