@@ -148,8 +148,9 @@ class FuzzTest {
         + " from " + sseFrom + ", websocket saw " + canary.seenBy(ws).size() + " from " + wsFrom);
 
     // Whatever the fuzz clients held is released: SockJS sessions nobody polls end after SockJS's
-    // session timeout (5 s), the rest at once.
-    BridgeStats stats = Http.statsUntil(server, s -> s.connections() == 2 && s.consumers() == 1 && s.subscriptions() == 2);
+    // session timeout (5 s), the rest at once. What stays is the two subscribers': the canary and
+    // their user's own address (user.watcher, the user channel), one consumer each.
+    BridgeStats stats = Http.statsUntil(server, s -> s.connections() == 2 && s.consumers() == 2 && s.subscriptions() == 4);
     int open = openConnectionsUntil(server, 2);
     List<String> leftHandlers = new ArrayList<>();
     for (String address : fuzzer.acknowledgedAddresses()) {
@@ -172,8 +173,8 @@ class FuzzTest {
       fail(findings.size() + " finding(s) with seed " + seed + ":\n- " + String.join("\n- ", findings));
     }
     assertEquals(Map.of("sse", 1, "websocket", 1), stats.connectionsByTransport(), stats::toString);
-    assertEquals(1, stats.consumers(), stats::toString);
-    assertEquals(2, stats.subscriptions(), stats::toString);
+    assertEquals(2, stats.consumers(), stats::toString);
+    assertEquals(4, stats.subscriptions(), stats::toString);
     assertEquals(2, open, "TCP connections still open besides the two subscribers'");
     assertTrue(leftHandlers.isEmpty(), () -> "addresses fuzz clients registered still have consumers: " + leftHandlers);
     assertTrue(fuzzer.total() >= Math.min(maxInputs, 1000), "too few inputs to mean anything: " + fuzzer.total());
