@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One connection's presence, confined to the connection's event loop: which tracked addresses it is
@@ -65,7 +66,7 @@ public final class ConnectionPresence {
     return Future.join(List.copyOf(slots.keySet()).stream().map(this::leave).toList()).mapEmpty();
   }
 
-  private Future<Void> after(String address, Slot slot, java.util.function.Supplier<Future<Void>> operation) {
+  private Future<Void> after(String address, Slot slot, Supplier<Future<Void>> operation) {
     Future<Void> next = slot.last.transform(previous -> operation.get());
     slot.last = next;
     next.onComplete(done -> {

@@ -33,7 +33,9 @@ import java.util.Set;
  * dropped too. That is the seam with no gap and no duplicate.
  *
  * <p>On an address that keeps presence, the connection enters once its subscription is registered
- * and leaves when it unsubscribes or closes ({@link ConnectionPresence}).
+ * and leaves when it unsubscribes or closes ({@link ConnectionPresence}). Entering is not waited
+ * for: a subscription is acknowledged, and its events flow, exactly as on any other address; the
+ * connection's own {@code presence.join} tells it when it is listed.
  */
 public abstract class BaseConnection implements ClientConnection {
 
@@ -163,8 +165,8 @@ public abstract class BaseConnection implements ClientConnection {
   /**
    * Subscribes from a cursor: on an address with history, {@link #catchUp} then replays what came
    * after {@code since} ({@code null}: from now). Until then live events of the address are held
-   * back. The future completes when the subscription is registered, and on an address that keeps
-   * presence once the connection is recorded there too; the cursor is {@link #position} from then on.
+   * back. The future completes when the subscription is registered; the cursor is
+   * {@link #position} from then on.
    *
    * <p>Subscribing again with a cursor restarts the address from that cursor (events after it come
    * again, in order): how a client resumes an address the server subscribed it to, such as its
@@ -185,16 +187,17 @@ public abstract class BaseConnection implements ClientConnection {
     if (history) {
       catchingUp.add(address);
     }
-    return runtime.hub().subscribe(address, this).compose(v -> {
+    return runtime.hub().subscribe(address, this).map(v -> {
       if (!subscriptions.contains(address)) {
         // unsubscribed (or closed) while the registration was under way
-        return Future.succeededFuture();
+        return null;
       }
       if (history) {
         Position now = runtime.hub().position(address);
         positions.put(address, since != null ? since : now == null ? Position.NONE : now);
       }
-      return presence.enter(address);
+      presence.enter(address);
+      return null;
     });
   }
 

@@ -126,13 +126,14 @@ class PresenceTest {
   @Test
   void listsAndCountsWhoIsSubscribedAndAnnouncesJoinsAndLeaves() {
     SseClient watcher = sse(ROOM);
-    assertEquals(1, count(ROOM), "a stream is present once it is told it is connected");
+    await(watcher.nth("presence.join", 1));
+    assertEquals(1, count(ROOM), "a connection is listed once its own join has come");
 
     FrameClient ws = webSocket();
     String wsId = connectionId(ws);
     registered(ws, ROOM, "r1");
-    assertEquals(2, count(ROOM), "present once the register is acknowledged");
     JsonObject join = data(await(watcher.nth("presence.join", 2)));
+    assertEquals(2, count(ROOM));
     assertEquals(new JsonObject().putNull("user").put("connection", wsId).put("node", node.key()).put("transport", "websocket"), join);
 
     JsonObject listed = presence("address=" + ROOM);
@@ -224,6 +225,7 @@ class PresenceTest {
   @Test
   void servicesAskTheBusServiceOrTheNode() {
     SseClient watcher = sse(ROOM);
+    await(watcher.nth("presence.join", 1));
     JsonObject listed = await(onLoop(() -> vertx.eventBus().<JsonObject>request("herald.presence", new JsonObject().put("address", ROOM))))
         .body();
     assertEquals(1, listed.getInteger("count"));
