@@ -35,7 +35,8 @@ import java.util.Set;
  * <p>On an address that keeps presence, the connection enters once its subscription is registered
  * and leaves when it unsubscribes or closes ({@link ConnectionPresence}). Entering is not waited
  * for: a subscription is acknowledged, and its events flow, exactly as on any other address; the
- * connection's own {@code presence.join} tells it when it is listed.
+ * connection's own {@code presence.join} tells it when it is listed (on SSE, entering starts once
+ * the {@code connected} event is out, so that event stays the stream's first).
  */
 public abstract class BaseConnection implements ClientConnection {
 
@@ -49,6 +50,9 @@ public abstract class BaseConnection implements ClientConnection {
   private final Set<String> catchingUp = new HashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
   private final ConnectionPresence presence;
+  // False until the client has been told who it is (SSE's connected event): presence waits for
+  // that, so that a connection's own presence.join never comes before it.
+  private boolean introduced = true;
   private OutboundQueue queue;
   private CloseReason closedBy;
 
@@ -64,6 +68,19 @@ public abstract class BaseConnection implements ClientConnection {
     this.queue = new OutboundQueue(sink, runtime.options().getQueueSize(), () -> close(CloseReason.SLOW_CONSUMER));
     runtime.connections().add(this);
     runtime.node().connections().opened(this, runtime.vertx().getOrCreateContext());
+  }
+
+  /** A transport whose first event introduces the connection calls this from its constructor; see {@link #introduced}. */
+  protected final void introduceLater() {
+    introduced = false;
+  }
+
+  /** The client has been told who it is: the addresses subscribed until now enter presence. */
+  protected final void introduced() {
+    if (!introduced) {
+      introduced = true;
+      subscriptions.forEach(presence::enter);
+    }
   }
 
   /**
@@ -196,7 +213,9 @@ public abstract class BaseConnection implements ClientConnection {
         Position now = runtime.hub().position(address);
         positions.put(address, since != null ? since : now == null ? Position.NONE : now);
       }
-      presence.enter(address);
+      if (introduced) {
+        presence.enter(address);
+      }
       return null;
     });
   }
