@@ -58,6 +58,19 @@ public final class ConnectionPresence {
     return after(address, slot, () -> presence.leave(connection, address));
   }
 
+  /**
+   * The connection's user changed (an anonymous connection authenticated): each of its entries is
+   * replaced, announced as a leave of the anonymous connection and a join of the user.
+   */
+  public void renew() {
+    for (Map.Entry<String, Slot> entry : List.copyOf(slots.entrySet())) {
+      if (entry.getValue().present) {
+        leave(entry.getKey());
+        enter(entry.getKey());
+      }
+    }
+  }
+
   /** Leaves every address: the connection is closing. */
   public Future<Void> leaveAll() {
     if (slots.isEmpty()) {

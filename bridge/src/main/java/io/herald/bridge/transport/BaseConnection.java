@@ -136,6 +136,9 @@ public abstract class BaseConnection implements ClientConnection {
     boolean first = identity.anonymous() && !fresh.anonymous();
     identity = fresh;
     String own = userChannel();
+    if (first) {
+      presence.renew();
+    }
     if (first && own != null) {
       subscribe(own).onSuccess(v -> catchUp(own));
     }

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.HeraldNode;
 import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.auth.JwtAuthenticator;
+import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.history.Position;
 import io.herald.bridge.support.BridgeServer;
@@ -21,6 +23,7 @@ import io.herald.bridge.support.Http;
 import io.herald.bridge.support.Http.Reply;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.SseClient.Event;
+import io.herald.bridge.support.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -191,6 +194,32 @@ class PresenceTest {
     JsonArray history = Http.get(http, server.port(), "/api/history?address=" + team).json().getJsonArray("events");
     assertEquals(List.of("message", "message"), history.stream().map(e -> ((JsonObject) e).getString("type")).toList(),
         "presence events are not in history");
+  }
+
+  @Test
+  void anAnonymousConnectionThatAuthenticatesIsListedAsItsUser() {
+    BridgeServer withTokens = await(BridgeServer.start(vertx, new BridgeOptions(), RULES,
+        JwtAuthenticator.create(vertx, JwtSettings.hmac(Tokens.SECRET))));
+    SseClient watcher = await(onLoop(() -> SseClient.connect(http, withTokens.port(), "/sse?address=" + ROOM)));
+    await(watcher.connected());
+    FrameClient ws = await(onLoop(() -> FrameClient.webSocket(vertx, withTokens.port())));
+    String wsId = connectionId(ws);
+    registered(ws, ROOM, "r1");
+    assertNull(data(await(watcher.nth("presence.join", 2))).getValue("user"));
+
+    String token = Tokens.hs256WithSecret(Tokens.SECRET, Tokens.sub("alice").expiresIn(java.time.Duration.ofHours(1)));
+    await(ws.send(new JsonObject().put("type", "auth").put("token", token).put("id", "a1")));
+    JsonObject left = data(await(watcher.nth("presence.leave", 1)));
+    JsonObject joined = data(await(watcher.nth("presence.join", 3)));
+    assertEquals(wsId, left.getString("connection"));
+    assertNull(left.getValue("user"));
+    assertEquals(wsId, joined.getString("connection"));
+    assertEquals("alice", joined.getString("user"));
+    List<String> users = presence("address=" + ROOM).getJsonArray("members").stream()
+        .map(m -> ((JsonObject) m).getString("user")).toList();
+    assertTrue(users.contains("alice") && users.size() == 2, users.toString());
+    await(ws.close());
+    await(watcher.close());
   }
 
   @Test
