@@ -1,7 +1,7 @@
 package io.herald.verticles;
 
 import com.hazelcast.config.Config;
-import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
+import io.herald.bridge.HeraldNode;
 import io.herald.verticles.cluster.MemberLog;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
@@ -101,7 +101,7 @@ public final class Main {
     } catch (Exception e) {
       return Future.failedFuture(new ConfigException("cluster config " + config.clusterConfig() + ": " + e.getMessage()));
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastHistoryStore.configure(hazelcast));
+    HazelcastClusterManager manager = new HazelcastClusterManager(HeraldNode.configure(hazelcast));
     return Vertx.builder().withClusterManager(manager).buildClustered()
         .onSuccess(started -> MemberLog.install(manager.getHazelcastInstance()));
   }

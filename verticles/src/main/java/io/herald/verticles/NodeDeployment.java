@@ -61,7 +61,7 @@ public final class NodeDeployment {
           case DRAINING -> CheckState.DRAINING;
         })));
     // Before any verticle: every publish of the node, a plain bus publish included, goes through it.
-    HeraldNode.install(vertx, config.history());
+    HeraldNode.install(vertx, config.history(), config.presence());
     // Key and rules files are read on a worker: a clustered start completes on an event loop.
     return vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
         .map(security -> new NodeServices(listenPort(config), config, security, state, membership, readiness))

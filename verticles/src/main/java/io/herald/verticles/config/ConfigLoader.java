@@ -2,6 +2,7 @@ package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.presence.PresencePolicy;
 import io.herald.bridge.auth.JwtSettings;
 import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
@@ -162,6 +163,7 @@ public final class ConfigLoader {
         cluster,
         raw.get(Setting.CLUSTER_CONFIG),
         history(raw),
+        presence(raw),
         advertisedHost(raw, host, cluster),
         positive(raw, Setting.SHUTDOWN_TIMEOUT));
   }
@@ -171,6 +173,14 @@ public final class ConfigLoader {
       return HistoryPolicy.parse(raw.get(Setting.HISTORY));
     } catch (IllegalArgumentException e) {
       throw problem(Setting.HISTORY, raw, e.getMessage());
+    }
+  }
+
+  private static PresencePolicy presence(RawSettings raw) {
+    try {
+      return PresencePolicy.parse(raw.get(Setting.PRESENCE));
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.PRESENCE, raw, e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package io.herald.verticles.config;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.presence.PresencePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param jwt token verification; without keys the node runs in development mode
  * @param rules where the address rules come from (a rules file, the config file, or the defaults)
  * @param history which addresses keep history, and how much
+ * @param presence which addresses keep presence
  * @param advertisedHost the host other cluster nodes reach this node's HTTP port at
  * @param shutdownTimeout the longest a graceful stop may take, from SIGTERM to exit
  */
@@ -30,6 +32,7 @@ public record HeraldConfig(
     boolean cluster,
     String clusterConfig,
     HistoryPolicy history,
+    PresencePolicy presence,
     String advertisedHost,
     Duration shutdownTimeout) {
 

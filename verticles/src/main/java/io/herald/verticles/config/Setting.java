@@ -35,6 +35,8 @@ public enum Setting {
   CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used."),
   HISTORY("history", "user.**=1000/1h,group.**=1000/1h",
       "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none."),
+  PRESENCE("presence", "",
+      "Addresses that keep presence (who is subscribed, join and leave events), as patterns separated by commas, e.g. room.**,group.**; empty for none."),
   ADVERTISED_HOST("advertised-host", "", "In a cluster, the host or address at which the other nodes reach this node's HTTP port (they forward SockJS requests for the sessions held here); empty for the http-host."),
   TRANSPORTS("transports", "websocket,sse,sockjs",
       "Transports served, comma-separated; one left out is refused (without websocket, every WebSocket upgrade is, and SockJS clients take its HTTP fallbacks)."),

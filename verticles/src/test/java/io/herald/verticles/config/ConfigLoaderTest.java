@@ -34,6 +34,14 @@ class ConfigLoaderTest {
     assertFalse(config.cluster());
     assertEquals(Duration.ofSeconds(10), config.shutdownTimeout());
     assertEquals(Duration.ofSeconds(5), config.drainGrace());
+    assertTrue(config.presence().isEmpty(), "presence is opt-in");
+  }
+
+  @Test
+  void presenceTakesAddressPatterns() {
+    assertEquals("room.**,group.**", load(Map.of("HERALD_PRESENCE", "room.**, group.**")).presence().toString());
+    assertTrue(load(Map.of(), "--presence", "lobby").presence().tracks("lobby"));
+    assertMessage("--presence / HERALD_PRESENCE: presence pattern 'room.**=10/1h' takes no size", Map.of(), "--presence", "room.**=10/1h");
   }
 
   @Test
