@@ -41,7 +41,7 @@ class ConfigLoaderTest {
   void presenceTakesAddressPatterns() {
     assertEquals("room.**,group.**", load(Map.of("HERALD_PRESENCE", "room.**, group.**")).presence().toString());
     assertTrue(load(Map.of(), "--presence", "lobby").presence().tracks("lobby"));
-    assertMessage("--presence / HERALD_PRESENCE: presence pattern 'room.**=10/1h' takes no size", Map.of(), "--presence", "room.**=10/1h");
+    assertMessage("--presence: presence pattern 'room.**=10/1h' takes no size", Map.of(), "--presence", "room.**=10/1h");
   }
 
   @Test
