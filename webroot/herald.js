@@ -31,6 +31,7 @@ export class Herald {
    *   openTimeout: ms a transport may take to open before the next is tried (default 5000)
    *   refreshBefore: ms before expiry to fetch a new token (default 30000)
    *   sockjs: URL of sockjs-client, loaded only when SockJS is tried (default url + "/sockjs.min.js")
+   *   sockjsOptions: options for the SockJS constructor, e.g. {transports: ["xhr-polling"]}
    */
   constructor(url, options = {}) {
     this.url = (url || location.origin).replace(/\/$/, "");
@@ -101,7 +102,9 @@ export class Herald {
     for (const name of this.options.transports) {
       if (this.closing) return;
       try {
-        this.link = await TRANSPORTS[name](this, token);
+        const link = await TRANSPORTS[name](this, token);
+        if (this.closing) return link.close();
+        this.linked(link);
         this.attempt = 0;
         this.scheduleRefresh(token);
         return;
@@ -151,14 +154,22 @@ export class Herald {
     }, wait);
   }
 
-  /** A transport is up and knows who it is. */
+  /** A transport is up and knows who it is: its cursors fill in the addresses the client has none for. */
   opened(info) {
     this.connection = info;
     for (const [address, position] of Object.entries(info.positions || {})) {
       if (!(address in this.positions)) this.positions[address] = position;
     }
+  }
+
+  /**
+   * The link is usable, every address registered: only now is the client "connected", so a page
+   * that publishes as soon as connect() resolves (or on the "connected" event) has a link to do it on.
+   */
+  linked(link) {
+    this.link = link;
     this.setState("connected");
-    this.emit("connected", info);
+    this.emit("connected", this.connection);
   }
 
   /** An event from any transport, as the envelope: {id, address, type, ts, data}. */
@@ -379,7 +390,8 @@ const TRANSPORTS = {
         document.head.appendChild(script);
       });
     }
-    const socket = new window.SockJS(client.url + "/eventbus" + (token ? "?access_token=" + encodeURIComponent(token) : ""));
+    const socket = new window.SockJS(client.url + "/eventbus" + (token ? "?access_token=" + encodeURIComponent(token) : ""),
+      null, client.options.sockjsOptions);
     const link = new FrameLink(client, socket);
     return within(client.options.openTimeout, new Promise((resolve, reject) => {
       socket.onopen = () => link.request("herald.whoami", {}).then((info) => link.start(info)).then(() => resolve(link), reject);
@@ -463,7 +475,7 @@ class SseLink {
   async reopen(token) {
     this.token = token || this.token;
     const next = new SseLink(this.client, this.token);
-    this.client.link = await next.open();
+    this.client.linked(await next.open());
     this.abort.abort();
   }
 
