@@ -189,7 +189,7 @@ public final class Browser implements AutoCloseable {
   public String describe() {
     try {
       return String.valueOf(driver.executeScript("return JSON.stringify({url: location.href, state: window.herald && herald.state,"
-          + " connection: window.herald && herald.connection, states: window.heraldStates,"
+          + " connection: window.herald && herald.connection, states: window.heraldStates, errors: window.heraldErrors,"
           + " events: window.heraldEvents && heraldEvents.length});"));
     } catch (RuntimeException e) {
       return "(unreadable: " + e.getMessage() + ")";
