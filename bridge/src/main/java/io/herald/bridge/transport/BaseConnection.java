@@ -201,14 +201,16 @@ public abstract class BaseConnection implements ClientConnection {
    *
    * <p>Subscribing again with a cursor restarts the address from that cursor (events after it come
    * again, in order): how a client resumes an address the server subscribed it to, such as its
-   * user channel.
+   * user channel. That holds during a catch-up too (the user channel's first one runs while the
+   * client is welcomed, and the client resumes at once): the running catch-up sees the cursor moved
+   * and gives way to the one the caller starts from {@code since}.
    */
   public Future<Void> subscribe(String address, Position since) {
     if (closedBy != null) {
       return Future.failedFuture("connection closed");
     }
     if (!subscriptions.add(address)) {
-      if (since != null && positions.containsKey(address) && !catchingUp.contains(address)) {
+      if (since != null && positions.containsKey(address)) {
         positions.put(address, since);
         catchingUp.add(address);
       }

@@ -7,11 +7,16 @@ import com.hazelcast.core.HazelcastInstance;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.HeraldNode;
 import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.address.RuleSet;
+import io.herald.bridge.auth.JwtAuthenticator;
+import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.FrameClient;
 import io.herald.bridge.support.Http;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.SseClient.Event;
 import io.herald.bridge.support.TestCluster;
+import io.herald.bridge.support.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
@@ -21,6 +26,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * History on a real three-member Hazelcast cluster in this JVM: members A and B serve clients, C is
@@ -184,6 +191,37 @@ class ClusterHistoryTest {
         assertEquals(before.get(i), page.head(), addresses.get(i) + " keeps its epoch and numbering");
         assertEquals(3, page.events().size(), addresses.get(i) + " keeps its events");
       }
+    }
+  }
+
+  /**
+   * A frame client resumes its user channel by registering it with {@code since}, as soon as it is
+   * welcomed. The server opened that channel itself when the client authenticated and is catching it
+   * up from "now", a read of the Hazelcast history that takes a moment: a register arriving during
+   * that read must still restart the channel from its cursor. It used to be ignored, so a browser
+   * back from a node restart lost what was published while it was away (the browser tests found it).
+   */
+  @Test
+  void aUserChannelResumedTheMomentItOpensGetsWhatWasMissed(@TempDir Path keys) {
+    BridgeServer authenticated = await(BridgeServer.start(b, new BridgeOptions(), RuleSet.defaults(),
+        JwtAuthenticator.create(b, JwtSettings.hmac(Tokens.SECRET))));
+    Tokens tokens = Tokens.create(b, keys);
+    for (int round = 1; round <= 5; round++) {
+      String user = "returning" + round;
+      String address = "user." + user;
+      for (int n = 1; n <= 3; n++) {
+        await(publish(serverA, address, n));
+      }
+      String first = history(address).getJsonObject(0).getString("id");
+      FrameClient client = await(FrameClient.webSocket(b, authenticated.port()));
+      // Both frames at once: the register is handled as soon as the user channel is registered.
+      client.send(new JsonObject().put("type", "auth").put("token", tokens.hs256(Tokens.sub(user))).put("id", "a1"));
+      client.send(new JsonObject().put("type", "register").put("address", address).put("since", first).put("id", "r1"));
+      await(client.next(f -> "rec".equals(f.getString("type")) && f.getJsonObject("body").getInteger("n") == 3));
+      List<Integer> got = client.history().stream().filter(f -> "rec".equals(f.getString("type")))
+          .map(f -> f.getJsonObject("body").getInteger("n")).toList();
+      assertEquals(List.of(2, 3), got, "round " + round);
+      await(client.close());
     }
   }
 }
