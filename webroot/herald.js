@@ -272,7 +272,8 @@ class FrameLink {
   constructor(client, socket) {
     this.client = client;
     this.socket = socket;
-    this.replies = 0;
+    // Addresses being registered again from a cursor (resumed), until the server acknowledges it.
+    this.resuming = new Set();
   }
 
   frame(frame) {
@@ -296,10 +297,13 @@ class FrameLink {
       if (p) {
         client.pending.delete(f.address);
         p.resolve(f.body);
-      } else {
+      } else if (!this.resuming.has(f.address)) {
         client.deliver({ id: f.id, address: f.address, type: f.event, ts: f.ts, data: f.body });
       }
     } else if (f.type === "ack" || f.type === "err") {
+      // Here, not where the call resolves: SockJS hands over a batch of frames in one go, and the
+      // replay that follows the ack may be in the same batch.
+      if (f.op === "register" || f.type === "err") this.resuming.delete(f.address);
       const key = f.ref !== undefined ? f.ref : f.address;
       const p = client.pending.get(key);
       if (p) {
@@ -329,10 +333,22 @@ class FrameLink {
       .map((a) => this.subscribe(a).catch((e) => client.emit("error", e))));
   }
 
+  /**
+   * Registers `address`, from its position when the client has one. An address the connection
+   * already receives (its user channel) restarts there: events after the position come again once
+   * the server acknowledges, so those that arrive live before the ack are dropped. Taking them would
+   * move the position past the events still to be replayed, and the replay would then be dropped as
+   * already seen: the events published while the client was away would be lost.
+   */
   async subscribe(address) {
     const since = this.client.positions[address];
-    const ack = await this.call(since ? { type: "register", address, since } : { type: "register", address });
-    if (ack.position && !(address in this.client.positions)) this.client.positions[address] = ack.position;
+    if (since) this.resuming.add(address);
+    try {
+      const ack = await this.call(since ? { type: "register", address, since } : { type: "register", address });
+      if (ack.position && !(address in this.client.positions)) this.client.positions[address] = ack.position;
+    } finally {
+      this.resuming.delete(address);
+    }
   }
 
   unsubscribe(address) {
