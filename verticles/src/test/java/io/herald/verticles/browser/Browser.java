@@ -107,8 +107,8 @@ public final class Browser implements AutoCloseable {
     driver.switchTo().window(handle);
   }
 
-  /** Closes every window but the current one. */
-  public void closeOtherWindows() {
+  /** Closes every window but the current one, and empties that one: what a test left open disconnects. */
+  public void reset() {
     String current = driver.getWindowHandle();
     for (String handle : driver.getWindowHandles()) {
       if (!handle.equals(current)) {
@@ -116,6 +116,7 @@ public final class Browser implements AutoCloseable {
       }
     }
     driver.switchTo().window(current);
+    driver.get("about:blank");
   }
 
   /** The first element of the current page that {@code css} selects, to type into or click. */

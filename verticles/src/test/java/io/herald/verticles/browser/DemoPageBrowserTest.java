@@ -64,7 +64,7 @@ class DemoPageBrowserTest {
 
   @BeforeEach
   void oneWindow() {
-    browser.closeOtherWindows();
+    browser.reset();
   }
 
   @ParameterizedTest(name = "{0}")
