@@ -27,7 +27,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * with a message naming the packages, which {@code .ci/run} installs.
  *
  * <p>The pages under test expose {@code window.herald} (the herald.js client), and the demo page
- * {@code window.heraldEvents} and {@code window.heraldStates}: the helpers read those.
+ * {@code window.heraldEvents}, {@code window.heraldStates} and {@code window.heraldErrors}: the helpers read those.
  */
 public final class Browser implements AutoCloseable {
 
