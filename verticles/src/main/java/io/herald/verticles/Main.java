@@ -5,6 +5,7 @@ import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.metrics.MeteredVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -73,9 +74,10 @@ public final class Main {
         }));
   }
 
+  /** Vert.x with Micrometer metrics, standalone or clustered: what {@code GET /metrics} serves. */
   private static Future<Vertx> createVertx(HeraldConfig config) {
     if (!config.cluster()) {
-      return Future.succeededFuture(Vertx.vertx());
+      return Future.succeededFuture(MeteredVertx.builder().build());
     }
     Config hazelcast;
     try {
@@ -83,7 +85,7 @@ public final class Main {
     } catch (Exception e) {
       return Future.failedFuture(new ConfigException("cluster config " + config.clusterConfig() + ": " + e.getMessage()));
     }
-    return Vertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastHistoryStore.configure(hazelcast))).buildClustered();
+    return MeteredVertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastHistoryStore.configure(hazelcast))).buildClustered();
   }
 
   /**

@@ -123,7 +123,8 @@ public final class ConfigLoader {
         raw.get(Setting.CLUSTER_CONFIG),
         history(raw),
         advertisedHost(raw, host, cluster),
-        positive(raw, Setting.SHUTDOWN_TIMEOUT));
+        positive(raw, Setting.SHUTDOWN_TIMEOUT),
+        atLeast(raw, Setting.LIVENESS_TIMEOUT, Duration.ofSeconds(2)));
   }
 
   private static HistoryPolicy history(Map<Setting, String> raw) {
@@ -228,6 +229,14 @@ public final class ConfigLoader {
     Duration value = duration(raw, setting);
     if (value.isZero()) {
       throw problem(setting, raw, "expected a duration above zero");
+    }
+    return value;
+  }
+
+  private static Duration atLeast(Map<Setting, String> raw, Setting setting, Duration min) {
+    Duration value = duration(raw, setting);
+    if (value.compareTo(min) < 0) {
+      throw problem(setting, raw, "expected at least " + min.toSeconds() + "s");
     }
     return value;
   }
