@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,9 @@ public final class TestCluster implements AutoCloseable {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     config.getNetworkConfig().setPort(5701).setPortAutoIncrement(true).setPortCount(30);
+    // Other builds on this machine hold ports from 5701 up with clusters of their own; the TCP-IP
+    // join looks at only three ports by default, so members on 5704 and above never found each other.
+    config.setProperty("hazelcast.tcp.join.port.try.count", "30");
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
@@ -47,7 +51,12 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public Future<Vertx> startMember(Config config) {
-    return Vertx.builder()
+    return startMember(Vertx.builder(), config);
+  }
+
+  /** A member built from a builder of the test's (with metrics, say), with this cluster's configuration or one derived from it. */
+  public Future<Vertx> startMember(VertxBuilder builder, Config config) {
+    return builder
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered()
         .onSuccess(vertx -> {
