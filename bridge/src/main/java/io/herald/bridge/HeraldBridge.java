@@ -6,6 +6,7 @@ import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.fanout.SubscriptionHub;
 import io.herald.bridge.group.GroupsApi;
 import io.herald.bridge.history.HistoryApi;
+import io.herald.bridge.presence.PresenceApi;
 import io.herald.bridge.publish.PublishApi;
 import io.herald.bridge.publish.Publisher;
 import io.herald.bridge.publish.SendApi;
@@ -76,7 +77,8 @@ public final class HeraldBridge {
 
   /**
    * Adds {@code /sse}, {@code /ws}, {@code /eventbus/*}, {@code POST /api/publish},
-   * {@code GET /api/history} and {@code PUT|DELETE /api/groups/<g>/connections/<id>} to the router.
+   * {@code GET /api/history}, {@code GET /api/presence} and
+   * {@code PUT|DELETE /api/groups/<g>/connections/<id>} to the router.
    */
   public HeraldBridge mount(Router router) {
     Set<String> transports = runtime.options().getTransports();
@@ -90,6 +92,7 @@ public final class HeraldBridge {
       sockJs.mount(router);
     }
     router.get(HistoryApi.PATH).handler(QueryCheck.INSTANCE).handler(new HistoryApi(runtime.history(), runtime.rules(), runtime.authenticator()));
+    router.get(PresenceApi.PATH).handler(QueryCheck.INSTANCE).handler(new PresenceApi(runtime.node().presence(), runtime.rules(), runtime.authenticator()));
     GroupsApi groups = new GroupsApi(runtime.node().channel(), runtime.rules(), runtime.authenticator());
     router.put(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
     router.delete(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);

@@ -1,5 +1,6 @@
 package io.herald.bridge;
 
+import com.hazelcast.config.Config;
 import io.herald.bridge.history.History;
 import io.herald.bridge.history.HistoryInterceptor;
 import io.herald.bridge.history.HistoryPolicy;
@@ -12,6 +13,9 @@ import io.herald.bridge.metrics.HeraldMetrics;
 import io.herald.bridge.node.ConnectionIds;
 import io.herald.bridge.node.LocalConnections;
 import io.herald.bridge.node.NodeChannel;
+import io.herald.bridge.presence.Presence;
+import io.herald.bridge.presence.PresencePolicy;
+import io.herald.bridge.presence.hazelcast.HazelcastPresenceStore;
 import io.herald.bridge.target.Targets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +28,7 @@ import java.util.Map;
  * What one Vert.x instance (one node) runs once, however many bridges its verticles create: its
  * history and the sequencer every publish goes through, including a plain
  * {@code eventBus().publish} from any verticle of the node, which a bus interceptor routes through
- * the sequencer.
+ * the sequencer; and its presence.
  *
  * <p>A node that publishes to addresses with history but serves no clients (a microservice
  * member) installs it too, so that its publishes get their positions: {@code HeraldNode.install(vertx, policy)}.
@@ -38,32 +42,56 @@ public final class HeraldNode {
   private final Sequencer sequencer;
   private final LocalConnections connections;
   private final NodeChannel channel;
+  private final Presence presence;
 
-  private HeraldNode(Vertx vertx, History history) {
+  private HeraldNode(Vertx vertx, History history, PresencePolicy presencePolicy) {
     this.metrics = HeraldMetrics.forVertx(vertx, connectionIds.nodeKey());
     this.sequencer = new Sequencer(vertx.eventBus(), history, metrics);
     this.connections = new LocalConnections(vertx.eventBus(), connectionIds.nodeKey());
     this.channel = new NodeChannel(vertx, connectionIds.nodeKey(), connections, metrics);
+    this.presence = Presence.install(vertx, presencePolicy, connectionIds.nodeKey());
     metrics.watch(connections, history);
   }
 
   /**
-   * Installs the node's history with the given policy, kept in Hazelcast when the node is clustered
-   * on Hazelcast (configure the member with {@link HazelcastHistoryStore#configure}), else in memory.
-   *
-   * @throws IllegalStateException if the node was already installed with another policy
+   * Prepares a Hazelcast member's configuration for Herald, before the member starts: history's
+   * serializers and map ({@link HazelcastHistoryStore#configure}) and the presence map
+   * ({@link HazelcastPresenceStore#configure}). Every member of a Herald cluster needs it, services'
+   * members included, since any member may own a part of those maps.
+   */
+  public static Config configure(Config config) {
+    return HazelcastPresenceStore.configure(HazelcastHistoryStore.configure(config));
+  }
+
+  /**
+   * Installs the node's history with the given policy and no presence: {@link #install(Vertx,
+   * HistoryPolicy, PresencePolicy)} with {@link PresencePolicy#NONE}.
    */
   public static HeraldNode install(Vertx vertx, HistoryPolicy policy) {
+    return install(vertx, policy, PresencePolicy.NONE);
+  }
+
+  /**
+   * Installs the node's history and presence with the given policies, kept in Hazelcast when the
+   * node is clustered on Hazelcast (configure the member with {@link #configure}), else in memory.
+   * Every Herald node of a cluster should have the same policies.
+   *
+   * @throws IllegalStateException if the node was already installed with other policies
+   */
+  public static HeraldNode install(Vertx vertx, HistoryPolicy policy, PresencePolicy presence) {
     synchronized (NODES) {
       HeraldNode existing = NODES.get(vertx);
       if (existing != null) {
         if (!existing.history().policy().toString().equals(policy.toString())) {
           throw new IllegalStateException("this Vert.x instance already runs Herald with history " + existing.history().policy());
         }
+        if (!existing.presence().policy().toString().equals(presence.toString())) {
+          throw new IllegalStateException("this Vert.x instance already runs Herald with presence '" + existing.presence().policy() + "'");
+        }
         return existing;
       }
       History history = new History(policy, storeFor(vertx));
-      HeraldNode node = new HeraldNode(vertx, history);
+      HeraldNode node = new HeraldNode(vertx, history, presence);
       vertx.eventBus().addOutboundInterceptor(new HistoryInterceptor(node.sequencer));
       NODES.put(vertx, node);
       if (vertx instanceof VertxInternal internal) {
@@ -71,7 +99,7 @@ public final class HeraldNode {
           synchronized (NODES) {
             NODES.remove(vertx);
           }
-          completion.succeed();
+          node.presence.close().onComplete(done -> completion.succeed());
         });
       }
       return node;
@@ -121,6 +149,11 @@ public final class HeraldNode {
     return channel;
   }
 
+  /** Who is subscribed to the addresses that keep presence, cluster-wide. */
+  public Presence presence() {
+    return presence;
+  }
+
   /**
    * Sends an event to its target ({@link Targets}): {@code connection.<id>} to that connection,
    * {@code everyone} to every connection, any other address through the sequencer to its
@@ -144,7 +177,7 @@ public final class HeraldNode {
       if (!hazelcast.getHazelcastInstance().getConfig().getSerializationConfig().getDataSerializableFactories()
           .containsKey(HistorySerialization.FACTORY_ID)) {
         throw new IllegalStateException("the Hazelcast member was not prepared for Herald's history: "
-            + "pass its Config through HazelcastHistoryStore.configure(config) before starting it");
+            + "pass its Config through HeraldNode.configure(config) before starting it");
       }
       return new HazelcastHistoryStore(vertx, hazelcast.getHazelcastInstance());
     }

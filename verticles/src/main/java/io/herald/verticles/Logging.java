@@ -5,6 +5,14 @@ final class Logging {
 
   private Logging() {}
 
+  /** Every record as one JSON object per line, for log shippers: from now on, on every handler of the root logger. */
+  static void useJson() {
+    java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+    for (java.util.logging.Handler handler : root.getHandlers()) {
+      handler.setFormatter(new JsonLogFormatter());
+    }
+  }
+
   /** Call before anything logs: the log manager is chosen once, when java.util.logging first starts. */
   static void configure() {
     if (System.getProperty("java.util.logging.manager") == null) {

@@ -1,7 +1,8 @@
 package io.herald.verticles;
 
 import com.hazelcast.config.Config;
-import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
+import io.herald.bridge.HeraldNode;
+import io.herald.verticles.cluster.MemberLog;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
@@ -29,6 +30,9 @@ public final class Main {
 
   private static final Logger LOG = System.getLogger(Main.class.getName());
 
+  /** Prints the effective configuration, secrets masked, and exits. */
+  static final String PRINT_CONFIG = "--print-config";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -36,9 +40,23 @@ public final class Main {
       System.out.print(ConfigLoader.usage());
       return;
     }
+    if (Arrays.asList(args).contains(PRINT_CONFIG)) {
+      try {
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals(PRINT_CONFIG)).toArray(String[]::new);
+        System.out.println(ConfigLoader.effective(rest, System.getenv()).encodePrettily());
+        return;
+      } catch (ConfigException e) {
+        System.err.println("herald: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+    }
     HeraldConfig config;
     try {
       config = ConfigLoader.load(args, System.getenv());
+      if (config.jsonLogs()) {
+        Logging.useJson();
+      }
     } catch (ConfigException e) {
       System.err.println("herald: " + e.getMessage());
       System.exit(2);
@@ -85,7 +103,9 @@ public final class Main {
     } catch (Exception e) {
       return Future.failedFuture(new ConfigException("cluster config " + config.clusterConfig() + ": " + e.getMessage()));
     }
-    return MeteredVertx.builder().withClusterManager(new HazelcastClusterManager(HazelcastHistoryStore.configure(hazelcast))).buildClustered();
+    HazelcastClusterManager manager = new HazelcastClusterManager(HeraldNode.configure(hazelcast));
+    return MeteredVertx.builder().withClusterManager(manager).buildClustered()
+        .onSuccess(started -> MemberLog.install(manager.getHazelcastInstance()));
   }
 
   /**

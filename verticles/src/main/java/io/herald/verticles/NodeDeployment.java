@@ -57,7 +57,7 @@ public final class NodeDeployment {
     NodeState state = new NodeState();
     Membership membership = Membership.of(vertx);
     // Before any verticle: every publish of the node, a plain bus publish included, goes through it.
-    HeraldNode herald = HeraldNode.install(vertx, config.history());
+    HeraldNode herald = HeraldNode.install(vertx, config.history(), config.presence());
     Readiness readiness = new Readiness(List.of(
         ReadinessCheck.of("cluster", () -> membership.joined() ? CheckState.UP : CheckState.DOWN),
         ReadinessCheck.of("http", () -> switch (state.phase()) {

@@ -85,16 +85,34 @@ class HttpVerticleTest {
   }
 
   @Test
-  void servesTheDemoPageThatListensToTheTicker(VertxTestContext ctx) {
+  void servesTheDemoPageBuiltOnHeraldJs(VertxTestContext ctx) {
     get("/").compose(r -> r.body().map(b -> {
       assertEquals(200, r.statusCode());
       assertTrue(r.getHeader("content-type").startsWith("text/html"));
       return b.toString();
     })).onComplete(ctx.succeeding(page -> ctx.verify(() -> {
-      assertTrue(page.contains("new EventSource(\"/sse?address=public.ticker&access_token=\""), page);
-      assertTrue(page.contains("fetch(\"/dev/token?sub="), page);
+      assertTrue(page.contains("import { Herald } from \"/herald.js\""), page);
+      assertTrue(page.contains("herald.subscribe(\"public.ticker\""), page);
+      assertTrue(page.contains("fetch(`/dev/token?sub="), page);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void servesTheBrowserClientAndTheOpsPage(VertxTestContext ctx) {
+    Future.all(get("/herald.js").compose(r -> r.body().map(b -> {
+          assertEquals(200, r.statusCode());
+          assertTrue(b.toString().contains("export class Herald"));
+          return null;
+        })), get("/sockjs.min.js").map(r -> {
+          assertEquals(200, r.statusCode());
+          return null;
+        }), get("/ops").compose(r -> r.body().map(b -> {
+          assertEquals(200, r.statusCode());
+          assertTrue(b.toString().contains("herald.subscribe(\"ops.nodes\""));
+          return null;
+        })))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -13,6 +13,11 @@ import io.vertx.core.eventbus.Message;
  * {@code eventBus().publish(address, body)} has no such headers: the receiving node assigns the id
  * and takes its receive time as {@code ts}. An event of an address with history also carries its
  * position, which is then its id.
+ *
+ * <p>An event with the {@code herald-live} header is live only: it is delivered to current
+ * subscribers without a position, and the node that sends it does not record it in history even
+ * when the address keeps history. Presence events ({@code presence.join}, {@code presence.leave})
+ * are such events: they are about the address's subscribers, not part of its stream.
  */
 public final class BusEnvelopes {
 
@@ -20,6 +25,7 @@ public final class BusEnvelopes {
   public static final String HEADER_TYPE = "herald-type";
   public static final String HEADER_TS = "herald-ts";
   public static final String HEADER_POSITION = "herald-pos";
+  public static final String HEADER_LIVE = "herald-live";
 
   private BusEnvelopes() {}
 
@@ -36,9 +42,19 @@ public final class BusEnvelopes {
     return deliveryOptions(position.toString(), type, ts).addHeader(HEADER_POSITION, position.toString());
   }
 
+  /** Delivery options of an event for current subscribers only: no position, never recorded in history. */
+  public static DeliveryOptions live(String id, String type, long ts) {
+    return deliveryOptions(id, type, ts).addHeader(HEADER_LIVE, "1");
+  }
+
   /** Whether a message already went through history (or needs no position). */
   public static boolean isPositioned(Message<?> message) {
     return message.headers().contains(HEADER_POSITION);
+  }
+
+  /** Whether a message is live only: it passes by history without a position. */
+  public static boolean isLive(Message<?> message) {
+    return message.headers().contains(HEADER_LIVE);
   }
 
   /** The event type a publisher named in the headers, or the default. */

@@ -221,6 +221,11 @@ public final class SubscriptionHub {
     }
 
     void enqueue(EncodedEvent event) {
+      // A batch is all positioned or all without position (live-only events such as presence's,
+      // on an address with history): connections admit a batch whole by its first event.
+      if (!pending.isEmpty() && (pending.get(0).envelope().position() == null) != (event.envelope().position() == null)) {
+        flush();
+      }
       pending.add(event);
       if (pending.size() >= MAX_BATCH) {
         flush();

@@ -11,7 +11,8 @@ import java.lang.System.Logger.Level;
  * Gives a plain {@code eventBus().publish(address, body)} to an address with history its position,
  * on the node that sends it. That is the one place where a publish is seen exactly once: every node
  * subscribed to the address receives it, so recording it on receipt would record it once per node.
- * The raw publish is held back and published again, positioned, after the append.
+ * The raw publish is held back and published again, positioned, after the append. A live-only
+ * event ({@link BusEnvelopes#isLive}, such as a presence event) passes as it is.
  */
 public final class HistoryInterceptor implements Handler<DeliveryContext<Object>> {
 
@@ -26,7 +27,7 @@ public final class HistoryInterceptor implements Handler<DeliveryContext<Object>
   @Override
   public void handle(DeliveryContext<Object> context) {
     Message<Object> message = context.message();
-    if (context.send() || BusEnvelopes.isPositioned(message) || !sequencer.history().keeps(message.address())) {
+    if (context.send() || BusEnvelopes.isPositioned(message) || BusEnvelopes.isLive(message) || !sequencer.history().keeps(message.address())) {
       context.next();
       return;
     }

@@ -5,6 +5,8 @@ import io.herald.bridge.transport.CloseReason;
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,9 @@ public final class LocalConnections {
   /** A connection and the event loop it lives on. */
   public record Entry(ClientConnection connection, Context context) {}
 
+  /** One line per connection opened and closed (with the reason: a slow client's drop among them); silence it with the logger's level. */
+  private static final Logger LOG = System.getLogger("herald.connections");
+
   private final Map<String, Entry> byId = new ConcurrentHashMap<>();
   // Kept as connections come and go, so a metrics scrape reads them without walking every connection.
   private final Map<String, AtomicInteger> byTransport = new ConcurrentHashMap<>();
@@ -42,6 +47,7 @@ public final class LocalConnections {
       byTransport.computeIfAbsent(connection.transport(), t -> new AtomicInteger()).incrementAndGet();
     }
     bus.publish(NodeAddresses.CONNECTION_OPENED, describe(connection));
+    LOG.log(Level.INFO, "connection {0} opened: {1}, user {2}", connection.id(), connection.transport(), user(connection));
   }
 
   /** Call once, when the connection has closed. */
@@ -49,6 +55,8 @@ public final class LocalConnections {
     if (byId.remove(connection.id()) != null) {
       byTransport.get(connection.transport()).decrementAndGet();
       bus.publish(NodeAddresses.CONNECTION_CLOSED, describe(connection).put("reason", reason.code()));
+      LOG.log(reason == CloseReason.SLOW_CONSUMER ? Level.WARNING : Level.INFO, "connection {0} closed: {1}, user {2}, {3}",
+          connection.id(), connection.transport(), user(connection), reason.code());
     }
   }
 
@@ -74,6 +82,11 @@ public final class LocalConnections {
       out.computeIfAbsent(entry.context(), c -> new ArrayList<>()).add(entry.connection());
     }
     return out;
+  }
+
+  private static String user(ClientConnection connection) {
+    String subject = connection.identity().subject();
+    return subject == null ? "anonymous" : subject;
   }
 
   /** What the lifecycle events and {@code herald.whoami} say of a connection. */

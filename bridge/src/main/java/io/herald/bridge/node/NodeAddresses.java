@@ -12,6 +12,8 @@ public final class NodeAddresses {
   /** Published when a connection opens and when it closes. */
   public static final String CONNECTION_OPENED = "herald.connection.opened";
   public static final String CONNECTION_CLOSED = "herald.connection.closed";
+  /** Any node that tracks presence answers: {@code {"address", "count": true?}}, who is at an address or how many. */
+  public static final String PRESENCE = "herald.presence";
   /** Answered by the bridge itself: a frame client's own connection id, user and node. */
   public static final String WHOAMI = "herald.whoami";
 

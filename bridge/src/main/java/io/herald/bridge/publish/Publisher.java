@@ -9,6 +9,7 @@ import io.herald.bridge.envelope.EventNames;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.HeraldNode;
+import io.herald.bridge.presence.Presence;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,9 @@ public final class Publisher {
       if (!(type instanceof String text) || !EventNames.isValid(text)) {
         throw new HeraldException(ErrorCode.BAD_TYPE,
             "type must be a string of letters, digits and . _ : @ - of at most " + EventNames.MAX_LENGTH + " characters");
+      }
+      if (text.startsWith(Presence.RESERVED_TYPE_PREFIX)) {
+        throw new HeraldException(ErrorCode.BAD_TYPE, "event types presence.* are the node's own: they announce who joins and leaves");
       }
       eventType = text;
     }

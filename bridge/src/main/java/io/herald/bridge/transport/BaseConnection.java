@@ -7,6 +7,7 @@ import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.history.Position;
 import io.herald.bridge.metrics.DropReason;
 import io.micrometer.core.instrument.Counter;
+import io.herald.bridge.presence.ConnectionPresence;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,12 @@ import java.util.Set;
  * catch-up is done, live events of that address are dropped here, since the catch-up reads them
  * from history; afterwards anything at or before the connection's position is a duplicate and is
  * dropped too. That is the seam with no gap and no duplicate.
+ *
+ * <p>On an address that keeps presence, the connection enters once its subscription is registered
+ * and leaves when it unsubscribes or closes ({@link ConnectionPresence}). Entering is not waited
+ * for: a subscription is acknowledged, and its events flow, exactly as on any other address; the
+ * connection's own {@code presence.join} tells it when it is listed (on SSE, entering starts once
+ * the {@code connected} event is out, so that event stays the stream's first).
  */
 public abstract class BaseConnection implements ClientConnection {
 
@@ -45,6 +52,10 @@ public abstract class BaseConnection implements ClientConnection {
   private final Set<String> catchingUp = new HashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
   private Future<Void> userChannelReady = Future.succeededFuture();
+  private final ConnectionPresence presence;
+  // False until the client has been told who it is (SSE's connected event): presence waits for
+  // that, so that a connection's own presence.join never comes before it.
+  private boolean introduced = true;
   private OutboundQueue queue;
   // This transport's counter of events handed to connections, looked up once: one increment per event.
   private Counter delivered;
@@ -54,6 +65,7 @@ public abstract class BaseConnection implements ClientConnection {
     this.runtime = runtime;
     this.id = runtime.connections().newId();
     this.identity = identity;
+    this.presence = runtime.node().presence().of(this);
   }
 
   /** Subclasses call this once, from their constructor, with the sink of their socket. */
@@ -65,6 +77,19 @@ public abstract class BaseConnection implements ClientConnection {
     this.delivered = runtime.node().metrics().delivered(transport());
     runtime.connections().add(this);
     runtime.node().connections().opened(this, runtime.vertx().getOrCreateContext());
+  }
+
+  /** A transport whose first event introduces the connection calls this from its constructor; see {@link #introduced}. */
+  protected final void introduceLater() {
+    introduced = false;
+  }
+
+  /** The client has been told who it is: the addresses subscribed until now enter presence. */
+  protected final void introduced() {
+    if (!introduced) {
+      introduced = true;
+      subscriptions.forEach(presence::enter);
+    }
   }
 
   /**
@@ -133,6 +158,7 @@ public abstract class BaseConnection implements ClientConnection {
     identity = fresh;
     String own = userChannel();
     if (first) {
+      presence.renew();
       openUserChannel();
     }
     List<String> dropped = new ArrayList<>();
@@ -201,9 +227,16 @@ public abstract class BaseConnection implements ClientConnection {
       catchingUp.add(address);
     }
     return runtime.hub().subscribe(address, this).map(v -> {
-      if (history && subscriptions.contains(address)) {
+      if (!subscriptions.contains(address)) {
+        // unsubscribed (or closed) while the registration was under way
+        return null;
+      }
+      if (history) {
         Position now = runtime.hub().position(address);
         positions.put(address, since != null ? since : now == null ? Position.NONE : now);
+      }
+      if (introduced) {
+        presence.enter(address);
       }
       return null;
     });
@@ -270,6 +303,7 @@ public abstract class BaseConnection implements ClientConnection {
     positions.remove(address);
     catchingUp.remove(address);
     runtime.hub().unsubscribe(address, this);
+    presence.leave(address);
     return true;
   }
 
@@ -413,6 +447,7 @@ public abstract class BaseConnection implements ClientConnection {
     for (String address : subscriptions) {
       runtime.hub().unsubscribe(address, this);
     }
+    presence.leaveAll();
     subscriptions.clear();
     positions.clear();
     catchingUp.clear();

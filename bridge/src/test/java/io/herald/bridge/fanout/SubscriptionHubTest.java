@@ -223,6 +223,37 @@ class SubscriptionHubTest {
     assertTrue(wire.indexOf("data: {\"id\"") < wire.lastIndexOf("data: {\"id\""), wire);
   }
 
+  /**
+   * Live-only events (presence's) may come between positioned ones of the same address; a batch
+   * holds one kind only, since connections admit and position a batch by its first event.
+   */
+  @Test
+  void aBatchNeverMixesPositionedEventsWithEventsWithoutPosition() {
+    BatchCollector collector = new BatchCollector();
+    subscribe(A, collector);
+    on(() -> {
+      vertx.eventBus().publish(A, 1, positioned(1));
+      vertx.eventBus().publish(A, 2, positioned(2));
+      vertx.eventBus().publish(A, "join", BusEnvelopes.live("j1", "presence.join", 1));
+      vertx.eventBus().publish(A, 3, positioned(3));
+      return null;
+    });
+    publishAndSettle(A, "after", collector);
+    List<String> data = on(() -> collector.events.stream().map(e -> e.envelope().dataJson()).toList());
+    assertEquals(List.of("1", "2", "\"join\"", "3", "\"after\"", "\"marker\""), data, "in the order published");
+    List<EncodedBatch> batches = on(() -> List.copyOf(collector.batches));
+    assertTrue(!batches.isEmpty() && batches.get(0).events().size() == 2, "1 and 2 still travel together");
+    for (EncodedBatch batch : batches) {
+      boolean first = batch.events().get(0).envelope().position() != null;
+      assertTrue(batch.events().stream().allMatch(e -> (e.envelope().position() != null) == first),
+          () -> "a mixed batch: " + batch.events().stream().map(e -> e.envelope().dataJson()).toList());
+    }
+  }
+
+  private static DeliveryOptions positioned(long seq) {
+    return BusEnvelopes.positioned(new io.herald.bridge.history.Position("Ab3dE9x2kQ", seq), "message", 1);
+  }
+
   @Test
   void aBatchIsCappedSoItsBufferStaysBounded() {
     BatchCollector collector = new BatchCollector();

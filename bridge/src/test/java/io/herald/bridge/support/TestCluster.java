@@ -2,7 +2,7 @@ package io.herald.bridge.support;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
+import io.herald.bridge.HeraldNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -34,15 +34,16 @@ public final class TestCluster implements AutoCloseable {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     config.getNetworkConfig().setPort(5701).setPortAutoIncrement(true).setPortCount(30);
-    // Other builds on this machine hold ports from 5701 up with clusters of their own; the TCP-IP
-    // join looks at only three ports by default, so members on 5704 and above never found each other.
+    // A joining member looks for the others on every port of the range, not only the first three
+    // (Hazelcast's default): other clusters on this machine may hold those, and members of this
+    // one then sit above them and would each form a cluster of their own.
     config.setProperty("hazelcast.tcp.join.port.try.count", "30");
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
-    return HazelcastHistoryStore.configure(config);
+    return HeraldNode.configure(config);
   }
 
   /** Starts one more member and completes once it has joined. */

@@ -2,12 +2,13 @@ package io.herald.verticles.config;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.presence.PresencePolicy;
 import io.herald.bridge.auth.JwtSettings;
 import io.netty.util.NetUtil;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,16 +37,55 @@ public final class ConfigLoader {
    * @param env the environment; only {@code HERALD_*} variables are read, and an unknown one is an error
    */
   public static HeraldConfig load(String[] args, Map<String, String> env) {
-    Map<Setting, String> raw = new EnumMap<>(Setting.class);
-    for (Setting setting : Setting.values()) {
-      raw.put(setting, setting.defaultValue());
-    }
-    readEnvironment(env, raw);
-    readFlags(args, raw);
-    return parse(raw);
+    RawSettings raw = new RawSettings();
+    JsonObject inlineRules = read(args, env, raw);
+    return parse(raw, inlineRules);
   }
 
-  private static void readEnvironment(Map<String, String> env, Map<Setting, String> raw) {
+  /**
+   * The effective configuration as {@code --print-config} shows it: every setting's value and where
+   * it came from, secrets masked.
+   */
+  public static JsonObject effective(String[] args, Map<String, String> env) {
+    RawSettings raw = new RawSettings();
+    JsonObject inlineRules = read(args, env, raw);
+    parse(raw, inlineRules);
+    JsonObject settings = new JsonObject();
+    for (Setting setting : Setting.values()) {
+      String value = raw.get(setting);
+      settings.put(setting.key(), new JsonObject()
+          .put("value", setting.isSecret() && !value.isEmpty() ? "****" : value)
+          .put("from", raw.isDefault(setting) ? "default" : raw.origin(setting)));
+    }
+    return inlineRules == null ? settings : settings.put("rules", settings.getJsonObject("rules").put("inline", inlineRules));
+  }
+
+  /** The file first, then the environment, then flags: each overrides what came before. */
+  private static JsonObject read(String[] args, Map<String, String> env, RawSettings raw) {
+    RawSettings given = new RawSettings();
+    readEnvironment(env, given);
+    readFlags(args, given);
+    String file = given.get(Setting.CONFIG).trim();
+    JsonObject inlineRules = null;
+    if (!file.isEmpty()) {
+      Path path = Path.of(file);
+      ConfigFile.Contents contents = ConfigFile.read(path);
+      contents.settings().forEach((setting, value) ->
+          raw.put(setting, value, ConfigFile.where(path) + ", key '" + setting.key() + "'"));
+      inlineRules = contents.inlineRules();
+    }
+    for (Setting setting : Setting.values()) {
+      if (!given.isDefault(setting)) {
+        raw.put(setting, given.get(setting), given.origin(setting));
+        if (setting == Setting.RULES) {
+          inlineRules = null;
+        }
+      }
+    }
+    return inlineRules;
+  }
+
+  private static void readEnvironment(Map<String, String> env, RawSettings raw) {
     for (Map.Entry<String, String> variable : env.entrySet()) {
       if (!variable.getKey().startsWith("HERALD_")) {
         continue;
@@ -53,11 +93,11 @@ public final class ConfigLoader {
       Setting setting = Arrays.stream(Setting.values()).filter(s -> s.env().equals(variable.getKey())).findFirst()
           .orElseThrow(() -> new ConfigException("unknown environment variable " + variable.getKey()
               + " (known: " + Arrays.stream(Setting.values()).map(Setting::env).toList() + ")"));
-      raw.put(setting, variable.getValue());
+      raw.put(setting, variable.getValue(), variable.getKey());
     }
   }
 
-  private static void readFlags(String[] args, Map<Setting, String> raw) {
+  private static void readFlags(String[] args, RawSettings raw) {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) {
@@ -84,11 +124,11 @@ public final class ConfigLoader {
           throw new ConfigException(setting.flag() + " needs a value");
         }
       }
-      raw.put(setting, value);
+      raw.put(setting, value, setting.flag());
     }
   }
 
-  private static HeraldConfig parse(Map<Setting, String> raw) {
+  private static HeraldConfig parse(RawSettings raw, JsonObject inlineRules) {
     BridgeOptions bridge;
     try {
       bridge = new BridgeOptions()
@@ -115,19 +155,21 @@ public final class ConfigLoader {
         integer(raw, Setting.HTTP_INSTANCES, 1, 1024),
         bridge,
         jwt(raw),
-        optionalPath(raw, Setting.RULES),
+        rules(raw, inlineRules),
         bool(raw, Setting.ACCESS_LOG),
+        logFormat(raw),
         raw.get(Setting.WEBROOT),
         bool(raw, Setting.TICKER),
         cluster,
         raw.get(Setting.CLUSTER_CONFIG),
         history(raw),
+        presence(raw),
         advertisedHost(raw, host, cluster),
         positive(raw, Setting.SHUTDOWN_TIMEOUT),
         atLeast(raw, Setting.LIVENESS_TIMEOUT, Duration.ofSeconds(2)));
   }
 
-  private static HistoryPolicy history(Map<Setting, String> raw) {
+  private static HistoryPolicy history(RawSettings raw) {
     try {
       return HistoryPolicy.parse(raw.get(Setting.HISTORY));
     } catch (IllegalArgumentException e) {
@@ -135,8 +177,16 @@ public final class ConfigLoader {
     }
   }
 
+  private static PresencePolicy presence(RawSettings raw) {
+    try {
+      return PresencePolicy.parse(raw.get(Setting.PRESENCE));
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.PRESENCE, raw, e.getMessage());
+    }
+  }
+
   /** The advertised host, or the HTTP host; a wildcard HTTP host names no host another node could reach. */
-  private static String advertisedHost(Map<Setting, String> raw, String httpHost, boolean cluster) {
+  private static String advertisedHost(RawSettings raw, String httpHost, boolean cluster) {
     String host = raw.get(Setting.ADVERTISED_HOST).trim();
     if (host.isEmpty()) {
       if (cluster && WILDCARDS.contains(httpHost)) {
@@ -154,11 +204,11 @@ public final class ConfigLoader {
     return bare;
   }
 
-  private static JwtSettings jwt(Map<Setting, String> raw) {
+  private static JwtSettings jwt(RawSettings raw) {
     String secret = raw.get(Setting.JWT_SECRET);
     if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
       // The value itself is never echoed: it is a secret.
-      throw new ConfigException(Setting.JWT_SECRET.flag() + " / " + Setting.JWT_SECRET.env() + ": the HS256 secret must be at least 32 bytes");
+      throw new ConfigException(raw.origin(Setting.JWT_SECRET) + ": the HS256 secret must be at least 32 bytes");
     }
     return new JwtSettings(
         secret.isEmpty() ? null : secret,
@@ -169,16 +219,16 @@ public final class ConfigLoader {
         duration(raw, Setting.JWT_LEEWAY));
   }
 
-  private static List<String> list(Map<Setting, String> raw, Setting setting) {
+  private static List<String> list(RawSettings raw, Setting setting) {
     return Arrays.stream(raw.get(setting).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
-  private static Path optionalPath(Map<Setting, String> raw, Setting setting) {
+  private static Path optionalPath(RawSettings raw, Setting setting) {
     String value = raw.get(setting).trim();
     return value.isEmpty() ? null : Path.of(value);
   }
 
-  private static int integer(Map<Setting, String> raw, Setting setting, int min, int max) {
+  private static int integer(RawSettings raw, Setting setting, int min, int max) {
     try {
       int value = Integer.parseInt(raw.get(setting).trim());
       if (value >= min && value <= max) {
@@ -190,7 +240,7 @@ public final class ConfigLoader {
     throw problem(setting, raw, "expected a whole number from " + min + " to " + max);
   }
 
-  private static int size(Map<Setting, String> raw, Setting setting) {
+  private static int size(RawSettings raw, Setting setting) {
     Matcher m = SIZE.matcher(raw.get(setting).trim());
     if (m.matches()) {
       String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
@@ -207,7 +257,7 @@ public final class ConfigLoader {
     throw problem(setting, raw, "expected a size in bytes such as 65536, 64KiB or 1MiB");
   }
 
-  private static Duration duration(Map<Setting, String> raw, Setting setting) {
+  private static Duration duration(RawSettings raw, Setting setting) {
     Matcher m = DURATION.matcher(raw.get(setting).trim());
     if (m.matches()) {
       try {
@@ -225,7 +275,7 @@ public final class ConfigLoader {
     throw problem(setting, raw, "expected a duration such as 500ms, 15s, 2m or 1h");
   }
 
-  private static Duration positive(Map<Setting, String> raw, Setting setting) {
+  private static Duration positive(RawSettings raw, Setting setting) {
     Duration value = duration(raw, setting);
     if (value.isZero()) {
       throw problem(setting, raw, "expected a duration above zero");
@@ -233,7 +283,7 @@ public final class ConfigLoader {
     return value;
   }
 
-  private static Duration atLeast(Map<Setting, String> raw, Setting setting, Duration min) {
+  private static Duration atLeast(RawSettings raw, Setting setting, Duration min) {
     Duration value = duration(raw, setting);
     if (value.compareTo(min) < 0) {
       throw problem(setting, raw, "expected at least " + min.toSeconds() + "s");
@@ -241,7 +291,7 @@ public final class ConfigLoader {
     return value;
   }
 
-  private static boolean bool(Map<Setting, String> raw, Setting setting) {
+  private static boolean bool(RawSettings raw, Setting setting) {
     String value = raw.get(setting).trim().toLowerCase(Locale.ROOT);
     if (isBoolean(value)) {
       return value.equals("true");
@@ -253,9 +303,26 @@ public final class ConfigLoader {
     return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
   }
 
-  private static ConfigException problem(Setting setting, Map<Setting, String> raw, String expected) {
-    String got = setting == Setting.JWT_SECRET ? "****" : raw.get(setting);
-    return new ConfigException(setting.flag() + " / " + setting.env() + ": " + expected + ", got '" + got + "'");
+  private static ConfigException problem(Setting setting, RawSettings raw, String expected) {
+    String got = setting.isSecret() ? "****" : raw.get(setting);
+    return new ConfigException(raw.origin(setting) + ": " + expected + ", got '" + got + "'");
+  }
+
+  private static boolean logFormat(RawSettings raw) {
+    String format = raw.get(Setting.LOG_FORMAT).trim().toLowerCase(Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw problem(Setting.LOG_FORMAT, raw, "expected text or json");
+    }
+    return format.equals("json");
+  }
+
+  /** The rules: written in the config file, in a rules file, or the defaults. */
+  private static RulesSource rules(RawSettings raw, JsonObject inlineRules) {
+    Path file = optionalPath(raw, Setting.RULES);
+    if (inlineRules != null) {
+      return RulesSource.inline(file, inlineRules);
+    }
+    return file == null ? RulesSource.DEFAULTS : RulesSource.file(file);
   }
 
   /** The settings table printed by {@code --help}. */

@@ -3,6 +3,7 @@ package io.herald.verticles.config;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.history.HistoryPolicy;
+import io.herald.bridge.presence.PresencePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -11,8 +12,9 @@ import java.time.Duration;
  *
  * @param bridge limits and timings of the HTTP verticles' bridges (copied on use; do not mutate)
  * @param jwt token verification; without keys the node runs in development mode
- * @param rules the address rules file, or {@code null} for the defaults
+ * @param rules where the address rules come from (a rules file, the config file, or the defaults)
  * @param history which addresses keep history, and how much
+ * @param presence which addresses keep presence
  * @param advertisedHost the host other cluster nodes reach this node's HTTP port at
  * @param shutdownTimeout the longest a graceful stop may take, from SIGTERM to exit
  * @param livenessTimeout how long an event loop may go without its heartbeat before {@code /health} fails
@@ -23,13 +25,15 @@ public record HeraldConfig(
     int httpInstances,
     BridgeOptions bridge,
     JwtSettings jwt,
-    Path rules,
+    RulesSource rules,
     boolean accessLog,
+    boolean jsonLogs,
     String webroot,
     boolean ticker,
     boolean cluster,
     String clusterConfig,
     HistoryPolicy history,
+    PresencePolicy presence,
     String advertisedHost,
     Duration shutdownTimeout,
     Duration livenessTimeout) {

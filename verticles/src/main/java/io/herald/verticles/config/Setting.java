@@ -8,6 +8,7 @@ import java.util.Locale;
  * {@code --help} and the README's table are this list.
  */
 public enum Setting {
+  CONFIG("config", "", "JSON or YAML file of settings, keyed by these names; the environment and flags override it."),
   HTTP_HOST("http-host", "127.0.0.1", "Interface the HTTP server binds to."),
   HTTP_PORT("http-port", "8080", "HTTP port; 0 takes a free port, logged as 'listening on <host>:<port>'."),
   HTTP_INSTANCES("http-instances", String.valueOf(Runtime.getRuntime().availableProcessors()),
@@ -25,14 +26,17 @@ public enum Setting {
   JWT_ISSUER("jwt-issuer", "", "When set, tokens must carry this iss."),
   JWT_AUDIENCE("jwt-audience", "", "Comma-separated; when set, a token's aud must hold one of them."),
   JWT_LEEWAY("jwt-leeway", "5s", "Clock skew tolerated on exp, nbf and iat."),
-  RULES("rules", "", "Address rules file (docs/SECURITY.md); empty for the defaults."),
+  RULES("rules", "", "Address rules file (docs/SECURITY.md); empty for the defaults. Reloaded when it changes."),
   ACCESS_LOG("access-log", "true", "Log one line per HTTP request, with access_token values redacted."),
+  LOG_FORMAT("log-format", "text", "text (one line per record) or json (one JSON object per line, for log shippers)."),
   WEBROOT("webroot", "webroot", "Directory of the browser pages; when absent, the pages packed in the jar are served."),
   TICKER("ticker", "true", "Run the demo ticker that publishes to public.ticker every second."),
   CLUSTER("cluster", "false", "Join a Hazelcast cluster (configured by cluster-config) instead of running standalone."),
   CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used."),
   HISTORY("history", "user.**=1000/1h,group.**=1000/1h",
       "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none."),
+  PRESENCE("presence", "",
+      "Addresses that keep presence (who is subscribed, join and leave events), as patterns separated by commas, e.g. room.**,group.**; empty for none."),
   ADVERTISED_HOST("advertised-host", "", "In a cluster, the host or address at which the other nodes reach this node's HTTP port (they forward SockJS requests for the sessions held here); empty for the http-host."),
   TRANSPORTS("transports", "websocket,sse,sockjs",
       "Transports served, comma-separated; one left out is refused (without websocket, every WebSocket upgrade is, and SockJS clients take its HTTP fallbacks)."),
@@ -67,6 +71,11 @@ public enum Setting {
 
   public String description() {
     return description;
+  }
+
+  /** A value never shown: not in --print-config, not in an error message. */
+  public boolean isSecret() {
+    return this == JWT_SECRET;
   }
 
   /** Boolean settings may be given as a bare flag ({@code --cluster}). */

@@ -9,7 +9,6 @@ import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.HeraldConfig;
 import io.herald.verticles.config.Setting;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -34,7 +33,8 @@ public record NodeSecurity(Authenticator authenticator, AddressRules rules, JWTA
 
   /** @throws ConfigException naming the setting whose file or value cannot be used */
   public static NodeSecurity load(Vertx vertx, HeraldConfig config) {
-    AddressRules rules = loadRules(config);
+    ReloadingRules rules = loadRules(config);
+    rules.watch(vertx);
     if (!config.developmentMode()) {
       try {
         return new NodeSecurity(cached(JwtAuthenticator.create(vertx, config.jwt())), rules, null);
@@ -58,22 +58,12 @@ public record NodeSecurity(Authenticator authenticator, AddressRules rules, JWTA
     return new CachingAuthenticator(verifier, CachingAuthenticator.DEFAULT_CAPACITY);
   }
 
-  private static AddressRules loadRules(HeraldConfig config) {
-    if (config.rules() == null) {
-      return RuleSet.defaults();
+  private static ReloadingRules loadRules(HeraldConfig config) {
+    RuleSet rules = config.rules().load();
+    if (!config.rules().isDefault()) {
+      LOG.log(Level.INFO, "address rules: {0} rules from {1}", rules.rules().size(), config.rules().where());
     }
-    String where = Setting.RULES.flag() + " " + config.rules();
-    try {
-      RuleSet rules = RuleSet.fromJson(new JsonObject(Files.readString(config.rules())));
-      LOG.log(Level.INFO, "address rules: {0} rules from {1}", rules.rules().size(), config.rules());
-      return rules;
-    } catch (IOException e) {
-      throw new ConfigException(where + ": cannot be read (" + e.getClass().getSimpleName() + ")");
-    } catch (io.vertx.core.json.DecodeException e) {
-      throw new ConfigException(where + ": not a JSON object");
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(where + ": " + e.getMessage());
-    }
+    return new ReloadingRules(config.rules(), rules);
   }
 
   /** Development mode hands out tokens to anyone who asks, so it must not be reachable from elsewhere. */

@@ -46,7 +46,11 @@ final class NodeProcess {
     }
     output.clear();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", JAR.toString(), "--http-port", Integer.toString(port)).redirectErrorStream(true);
+        "-Xmx256m",
+        // Members look for each other on every port of cluster.xml's range, not only its first
+        // three: other clusters on this machine (other checkouts' tests) may hold those.
+        "-Dhazelcast.tcp.join.port.try.count=20",
+        "-jar", JAR.toString(), "--http-port", Integer.toString(port)).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
     builder.environment().putAll(env);
     process = builder.start();

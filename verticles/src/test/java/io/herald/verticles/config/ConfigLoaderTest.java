@@ -28,12 +28,20 @@ class ConfigLoaderTest {
     assertEquals(1024, config.bridge().getQueueSize());
     assertEquals(Duration.ofSeconds(15), config.bridge().getHeartbeatInterval());
     assertTrue(config.developmentMode());
-    assertEquals(null, config.rules());
+    assertTrue(config.rules().isDefault());
     assertTrue(config.accessLog());
     assertTrue(config.ticker());
     assertFalse(config.cluster());
     assertEquals(Duration.ofSeconds(10), config.shutdownTimeout());
     assertEquals(Duration.ofSeconds(5), config.drainGrace());
+    assertTrue(config.presence().isEmpty(), "presence is opt-in");
+  }
+
+  @Test
+  void presenceTakesAddressPatterns() {
+    assertEquals("room.**,group.**", load(Map.of("HERALD_PRESENCE", "room.**, group.**")).presence().toString());
+    assertTrue(load(Map.of(), "--presence", "lobby").presence().tracks("lobby"));
+    assertMessage("--presence: presence pattern 'room.**=10/1h' takes no size", Map.of(), "--presence", "room.**=10/1h");
   }
 
   @Test
@@ -60,7 +68,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("herald", "other"), config.jwt().audience());
     assertEquals("https://id.example/", config.jwt().issuer());
     assertEquals(List.of(Path.of("a.pem"), Path.of("b.pem")), config.jwt().publicKeys());
-    assertEquals(Path.of("rules.json"), config.rules());
+    assertEquals(Path.of("rules.json"), config.rules().file());
     assertFalse(config.developmentMode());
   }
 
@@ -68,18 +76,19 @@ class ConfigLoaderTest {
   void mistakesNameTheSetting() {
     assertMessage("unknown option --http-prot", Map.of(), "--http-prot", "1");
     assertMessage("unknown environment variable HERALD_HTTP_PROT", Map.of("HERALD_HTTP_PROT", "1"));
-    assertMessage("--http-port / HERALD_HTTP_PORT: expected a whole number from 0 to 65535, got '70000'", Map.of(), "--http-port", "70000");
-    assertMessage("--http-port / HERALD_HTTP_PORT", Map.of("HERALD_HTTP_PORT", "eighty"));
-    assertMessage("--heartbeat-interval / HERALD_HEARTBEAT_INTERVAL: expected a duration", Map.of(), "--heartbeat-interval", "15");
-    assertMessage("--max-body-size / HERALD_MAX_BODY_SIZE: expected a size", Map.of(), "--max-body-size", "big");
-    assertMessage("--queue-size / HERALD_QUEUE_SIZE", Map.of(), "--queue-size", "0");
-    assertMessage("--ticker / HERALD_TICKER: expected true or false", Map.of("HERALD_TICKER", "yes"));
-    assertMessage("--jwt-leeway / HERALD_JWT_LEEWAY", Map.of(), "--jwt-leeway", "soon");
+    // A bad value is reported where it was written: the flag, or the environment variable.
+    assertMessage("--http-port: expected a whole number from 0 to 65535, got '70000'", Map.of(), "--http-port", "70000");
+    assertMessage("HERALD_HTTP_PORT: expected a whole number", Map.of("HERALD_HTTP_PORT", "eighty"));
+    assertMessage("--heartbeat-interval: expected a duration", Map.of(), "--heartbeat-interval", "15");
+    assertMessage("--max-body-size: expected a size", Map.of(), "--max-body-size", "big");
+    assertMessage("--queue-size", Map.of(), "--queue-size", "0");
+    assertMessage("HERALD_TICKER: expected true or false", Map.of("HERALD_TICKER", "yes"));
+    assertMessage("--jwt-leeway", Map.of(), "--jwt-leeway", "soon");
     assertMessage("--http-port needs a value", Map.of(), "--http-port");
     assertMessage("unexpected argument 'serve'", Map.of(), "serve");
     assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
-    assertMessage("--shutdown-timeout / HERALD_SHUTDOWN_TIMEOUT: expected a duration above zero", Map.of(), "--shutdown-timeout", "0s");
-    assertMessage("--http-instances / HERALD_HTTP_INSTANCES", Map.of(), "--http-instances", "0");
+    assertMessage("--shutdown-timeout: expected a duration above zero", Map.of(), "--shutdown-timeout", "0s");
+    assertMessage("--http-instances", Map.of(), "--http-instances", "0");
   }
 
   @Test
@@ -104,7 +113,7 @@ class ConfigLoaderTest {
     assertMessage("--advertised-host / HERALD_ADVERTISED_HOST: a host the other nodes can reach", Map.of(),
         "--cluster", "--http-host", "0.0.0.0");
     for (String bad : new String[] {"herald-2:8080", "http://herald-2", "herald 2", "[herald-2]"}) {
-      assertMessage("--advertised-host / HERALD_ADVERTISED_HOST: expected a host name or address, without a port", Map.of(),
+      assertMessage("--advertised-host: expected a host name or address, without a port", Map.of(),
           "--cluster", "--advertised-host", bad);
     }
     assertEquals("[fd00::7]:8080", load(Map.of(), "--cluster", "--advertised-host", "[fd00::7]").nodeAddress(8080));

@@ -39,6 +39,7 @@ final class SseConnection extends BaseConnection {
     this.request = request;
     this.response = request.response();
     attach(new StreamSink(response, response::write, true));
+    introduceLater();
   }
 
   @Override
@@ -55,6 +56,7 @@ final class SseConnection extends BaseConnection {
     JsonObject info = whoami().put("addresses", new JsonArray(subscriptions().stream().toList()));
     Map<String, Position> positions = positions();
     send(SseFormat.event(positions.isEmpty() ? null : StreamCursor.encode(positions), "connected", info.encode()));
+    introduced();
   }
 
   @Override
