@@ -21,11 +21,18 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +174,31 @@ class MetricsTest {
     assertEquals(1, scrape.value("herald_cluster_members"), "standalone: itself");
     assertEquals(1, scrape.value("herald_cluster_joined"));
     assertTrue(scrape.value("herald_event_loop_heartbeat_age_seconds") < 30, "the loops beat");
+    await(alice.close());
+  }
+
+  /** Every series the shipped dashboard queries is one the node exports (or one that appears only in a cluster or once it happened). */
+  @Test
+  void theGrafanaDashboardQueriesSeriesTheNodeExports() throws Exception {
+    SseClient alice = sse("alice");
+    Scrape scrape = scrape();
+    JsonObject dashboard = new JsonObject(Files.readString(Path.of("..", "docs", "grafana-herald.json")));
+    Set<String> queried = new TreeSet<>();
+    Matcher names = Pattern.compile("\\b((?:herald|vertx|jvm|netty|process)_[a-z_]+)").matcher("");
+    for (Object panel : dashboard.getJsonArray("panels")) {
+      for (Object target : ((JsonObject) panel).getJsonArray("targets", new JsonArray())) {
+        names.reset(((JsonObject) target).getString("expr"));
+        while (names.find()) {
+          queried.add(names.group(1));
+        }
+      }
+    }
+    Set<String> onlyWhenItHappens = Set.of("herald_cluster_safe", "vertx_eventbus_reply_failures_total", "jvm_gc_pause_seconds_sum");
+    assertTrue(queried.containsAll(Set.of("herald_connections", "herald_events_delivered_total", "herald_delivery_latency_seconds_bucket",
+        "jvm_memory_used_bytes", "netty_allocator_memory_used")), queried::toString);
+    for (String name : queried) {
+      assertTrue(scrape.has(name) || onlyWhenItHappens.contains(name), name + " is queried but not exported");
+    }
     await(alice.close());
   }
 
