@@ -1,9 +1,11 @@
 package io.herald.verticles.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryXmlConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
@@ -23,8 +25,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +94,18 @@ class ClusterReadinessTest {
     assertEquals("UP", merged.json().getJsonObject("checks").getString("cluster"), merged.body().toString());
     assertEquals(2, metric(node, "herald_cluster_members"));
     assertEquals(1, metric(node, "herald_cluster_joined"));
+  }
+
+  /** The quorum that cluster.xml shows in a comment is one Hazelcast reads, under the name the cluster check looks for. */
+  @Test
+  void theShippedQuorumExampleIsOneHazelcastReads() throws IOException {
+    String shipped = Files.readString(Path.of("..", "cluster.xml"));
+    Matcher example = Pattern.compile("(<split-brain-protection .*?</split-brain-protection>)\\s*-->", Pattern.DOTALL).matcher(shipped);
+    assertTrue(example.find(), "cluster.xml shows a split-brain protection example");
+    Config config = new InMemoryXmlConfig(shipped.replace(example.group(0), "-->" + example.group(1)));
+    SplitBrainProtectionConfig quorum = config.getSplitBrainProtectionConfigs().get(ClusterManagerMembership.QUORUM);
+    assertTrue(quorum != null && quorum.isEnabled(), config.getSplitBrainProtectionConfigs().toString());
+    assertEquals(2, quorum.getMinimumClusterSize());
   }
 
   /**
