@@ -66,10 +66,13 @@ public final class HeraldBridge {
   public static HeraldBridge create(Vertx vertx, BridgeOptions options, AddressRules rules, Authenticator authenticator) {
     BridgeOptions copy = new BridgeOptions(options);
     HeraldNode node = HeraldNode.of(vertx);
-    SubscriptionHub hub = new SubscriptionHub(vertx, new EventIds(), node.history());
+    // Refused tokens, and refusals for want of one, are counted by reason wherever a transport asks.
+    AddressRules counted = node.metrics().counting(rules);
+    Authenticator counting = node.metrics().counting(authenticator);
+    SubscriptionHub hub = new SubscriptionHub(vertx, new EventIds(), node.history(), node.metrics());
     ConnectionRegistry connections = new ConnectionRegistry(node.connectionIds());
-    Publisher publisher = new Publisher(node, rules);
-    return new HeraldBridge(new BridgeRuntime(vertx, copy, rules, authenticator, hub, connections, publisher, node.history(), node));
+    Publisher publisher = new Publisher(node, counted);
+    return new HeraldBridge(new BridgeRuntime(vertx, copy, counted, counting, hub, connections, publisher, node.history(), node));
   }
 
   /**

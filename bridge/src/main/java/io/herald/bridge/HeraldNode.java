@@ -9,6 +9,7 @@ import io.herald.bridge.history.LocalHistoryStore;
 import io.herald.bridge.history.Sequencer;
 import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
 import io.herald.bridge.history.hazelcast.HistorySerialization;
+import io.herald.bridge.metrics.HeraldMetrics;
 import io.herald.bridge.node.ConnectionIds;
 import io.herald.bridge.node.LocalConnections;
 import io.herald.bridge.node.NodeChannel;
@@ -36,17 +37,20 @@ public final class HeraldNode {
 
   private static final Map<Vertx, HeraldNode> NODES = new HashMap<>();
 
-  private final Sequencer sequencer;
   private final ConnectionIds connectionIds = new ConnectionIds();
+  private final HeraldMetrics metrics;
+  private final Sequencer sequencer;
   private final LocalConnections connections;
   private final NodeChannel channel;
   private final Presence presence;
 
-  private HeraldNode(Vertx vertx, Sequencer sequencer, PresencePolicy presencePolicy) {
-    this.sequencer = sequencer;
+  private HeraldNode(Vertx vertx, History history, PresencePolicy presencePolicy) {
+    this.metrics = HeraldMetrics.forVertx(vertx, connectionIds.nodeKey());
+    this.sequencer = new Sequencer(vertx.eventBus(), history, metrics);
     this.connections = new LocalConnections(vertx.eventBus(), connectionIds.nodeKey());
-    this.channel = new NodeChannel(vertx, connectionIds.nodeKey(), connections);
+    this.channel = new NodeChannel(vertx, connectionIds.nodeKey(), connections, metrics);
     this.presence = Presence.install(vertx, presencePolicy, connectionIds.nodeKey());
+    metrics.watch(connections, history);
   }
 
   /**
@@ -87,7 +91,7 @@ public final class HeraldNode {
         return existing;
       }
       History history = new History(policy, storeFor(vertx));
-      HeraldNode node = new HeraldNode(vertx, new Sequencer(vertx.eventBus(), history), presence);
+      HeraldNode node = new HeraldNode(vertx, history, presence);
       vertx.eventBus().addOutboundInterceptor(new HistoryInterceptor(node.sequencer));
       NODES.put(vertx, node);
       if (vertx instanceof VertxInternal internal) {
@@ -127,6 +131,14 @@ public final class HeraldNode {
     return connectionIds;
   }
 
+  /**
+   * The node's meters, in the Micrometer registry of its Vert.x when Vert.x runs with Micrometer
+   * metrics ({@link HeraldMetrics#registryOf}).
+   */
+  public HeraldMetrics metrics() {
+    return metrics;
+  }
+
   /** Every live connection of the node, whichever verticle holds it. */
   public LocalConnections connections() {
     return connections;
@@ -151,11 +163,12 @@ public final class HeraldNode {
    */
   public Future<String> publish(String address, String type, Object body, long ts) {
     if (Targets.isEveryone(address)) {
-      return channel.toEveryone(type, body, ts);
+      return channel.toEveryone(type, body, ts).onSuccess(id -> metrics.published(address));
     }
     if (Targets.isConnection(address)) {
-      return channel.toConnection(Targets.connectionId(address), type, body, ts);
+      return channel.toConnection(Targets.connectionId(address), type, body, ts).onSuccess(id -> metrics.published(address));
     }
+    // The sequencer counts its own publishes: a plain bus publish re-issued by the interceptor is one too.
     return sequencer.publish(address, type, body, ts);
   }
 

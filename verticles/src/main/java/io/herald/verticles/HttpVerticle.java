@@ -2,21 +2,23 @@ package io.herald.verticles;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.HeraldBridge;
+import io.herald.bridge.HeraldNode;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.verticles.cluster.ClusterView;
 import io.herald.verticles.cluster.NodeConnections;
 import io.herald.verticles.config.HeraldConfig;
 import io.herald.verticles.http.AccessLog;
 import io.herald.verticles.http.DevTokenApi;
+import io.herald.verticles.metrics.MetricsEndpoint;
 import io.herald.verticles.node.DrainGate;
 import io.herald.verticles.node.NodeServices;
+import io.herald.verticles.ready.EventLoops;
 import io.herald.verticles.ready.Readiness;
 import io.herald.verticles.security.AdminAccess;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.lang.System.Logger;
@@ -26,8 +28,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves clients: the bridge's transports and publish API, the browser pages, the probes and the
- * cluster view. Each instance owns its bridge and therefore its connections; instances share the port.
+ * Serves clients: the bridge's transports and publish API, the browser pages, the probes, the
+ * metrics and the cluster view. Each instance owns its bridge and therefore its connections;
+ * instances share the port. Each beats a heartbeat on its event loop, which {@code /health} reads.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -38,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HeraldConfig config;
   private HeraldBridge bridge;
   private HttpServer server;
+  private EventLoops.Heartbeat heartbeat;
 
   public HttpVerticle(NodeServices node) {
     this.node = node;
@@ -46,6 +50,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    heartbeat = node.eventLoops().watch(vertx);
     Router router = Router.router(vertx);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.httpHost())
@@ -75,10 +80,12 @@ public final class HttpVerticle extends VerticleBase {
       router.route().handler(new AccessLog());
     }
     router.route().handler(new DrainGate(node.state(), vertx));
-    router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    router.get(Readiness.HEALTH_PATH).handler(node.liveness());
     router.get(Readiness.PATH).handler(node.readiness());
     ClusterView cluster = new ClusterView(vertx, node.membership());
-    router.get(CLUSTER_PATH).handler(new AdminAccess(node.security()))
+    AdminAccess admin = new AdminAccess(node.security(), HeraldNode.of(vertx).metrics());
+    router.get(MetricsEndpoint.PATH).handler(admin).handler(new MetricsEndpoint(HeraldNode.of(vertx).metrics().registry()));
+    router.get(CLUSTER_PATH).handler(admin)
         .handler(rc -> cluster.members().onSuccess(members -> rc.response()
             .putHeader("content-type", "application/json")
             .putHeader("cache-control", "no-store")
@@ -111,6 +118,8 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    // A loop that no longer serves must not fail the liveness probe while the others finish.
+    node.eventLoops().unwatch(vertx, heartbeat);
     if (bridge == null) {
       return Future.succeededFuture();
     }

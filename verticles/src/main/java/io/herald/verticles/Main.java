@@ -6,6 +6,7 @@ import io.herald.verticles.cluster.MemberLog;
 import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.metrics.MeteredVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -91,9 +92,10 @@ public final class Main {
         }));
   }
 
+  /** Vert.x with Micrometer metrics, standalone or clustered: what {@code GET /metrics} serves. */
   private static Future<Vertx> createVertx(HeraldConfig config) {
     if (!config.cluster()) {
-      return Future.succeededFuture(Vertx.vertx());
+      return Future.succeededFuture(MeteredVertx.builder().build());
     }
     Config hazelcast;
     try {
@@ -102,7 +104,7 @@ public final class Main {
       return Future.failedFuture(new ConfigException("cluster config " + config.clusterConfig() + ": " + e.getMessage()));
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(HeraldNode.configure(hazelcast));
-    return Vertx.builder().withClusterManager(manager).buildClustered()
+    return MeteredVertx.builder().withClusterManager(manager).buildClustered()
         .onSuccess(started -> MemberLog.install(manager.getHazelcastInstance()));
   }
 

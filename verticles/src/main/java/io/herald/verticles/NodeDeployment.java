@@ -5,9 +5,12 @@ import io.herald.verticles.cluster.Membership;
 import io.herald.verticles.cluster.NodeConnections;
 import io.herald.verticles.cluster.NodeReportVerticle;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.metrics.NodeMeters;
 import io.herald.verticles.node.NodeServices;
 import io.herald.verticles.node.NodeState;
 import io.herald.verticles.ready.CheckState;
+import io.herald.verticles.ready.EventLoops;
+import io.herald.verticles.ready.HistoryProbe;
 import io.herald.verticles.ready.Readiness;
 import io.herald.verticles.ready.ReadinessCheck;
 import io.herald.verticles.security.NodeSecurity;
@@ -53,19 +56,24 @@ public final class NodeDeployment {
   public static Future<NodeDeployment> deploy(Vertx vertx, HeraldConfig config) {
     NodeState state = new NodeState();
     Membership membership = Membership.of(vertx);
+    // Before any verticle: every publish of the node, a plain bus publish included, goes through it.
+    HeraldNode herald = HeraldNode.install(vertx, config.history(), config.presence());
     Readiness readiness = new Readiness(List.of(
         ReadinessCheck.of("cluster", () -> membership.joined() ? CheckState.UP : CheckState.DOWN),
         ReadinessCheck.of("http", () -> switch (state.phase()) {
           case STARTING -> CheckState.DOWN;
           case SERVING -> CheckState.UP;
           case DRAINING -> CheckState.DRAINING;
-        })));
-    // Before any verticle: every publish of the node, a plain bus publish included, goes through it.
-    HeraldNode.install(vertx, config.history(), config.presence());
+        }),
+        new HistoryProbe(herald.history())));
+    EventLoops eventLoops = new EventLoops(config.livenessTimeout());
+    // Liveness never says DRAINING: a node that stops on purpose is alive until it exits.
+    Readiness liveness = new Readiness(List.of(ReadinessCheck.of("event-loops", eventLoops::state)));
     // Key and rules files are read on a worker: a clustered start completes on an event loop.
     return vertx.executeBlocking(() -> NodeSecurity.load(vertx, config))
-        .map(security -> new NodeServices(listenPort(config), config, security, state, membership, readiness))
-        .compose(services -> vertx.deployVerticle(new NodeReportVerticle(membership, state, config.httpInstances()))
+        .map(security -> new NodeServices(listenPort(config), config, security, state, membership, readiness, eventLoops, liveness))
+        .compose(services -> vertx.deployVerticle(new NodeMeters(herald.metrics().registry(), membership, eventLoops))
+            .compose(id -> vertx.deployVerticle(new NodeReportVerticle(membership, state, config.httpInstances())))
             .compose(id -> deployHttp(vertx, services))
             .compose(node -> node.announce().map(node)))
         .compose(node -> config.ticker() ? vertx.deployVerticle(new TickerVerticle()).map(node) : Future.succeededFuture(node));
@@ -112,6 +120,11 @@ public final class NodeDeployment {
 
   public NodeState state() {
     return services.state();
+  }
+
+  /** The event loops of the node's HTTP verticle instances, as {@code /health} watches them. */
+  public EventLoops eventLoops() {
+    return services.eventLoops();
   }
 
   /**

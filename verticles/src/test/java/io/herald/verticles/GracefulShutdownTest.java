@@ -62,7 +62,7 @@ class GracefulShutdownTest {
     node.state().draining();
     Http.Reply ready = Http.get(http, node.httpPort(), "/ready");
     assertEquals(503, ready.status());
-    assertEquals(new JsonObject().put("status", "DRAINING").put("checks", new JsonObject().put("cluster", "UP").put("http", "DRAINING")),
+    assertEquals(new JsonObject().put("status", "DRAINING").put("checks", new JsonObject().put("cluster", "UP").put("http", "DRAINING").put("history", "UP")),
         ready.json());
     assertEquals(200, Http.get(http, node.httpPort(), "/health").status(), "a draining node is still alive");
     Http.Reply sse = Http.get(http, node.httpPort(), "/sse?address=public.news&access_token=" + reader);

@@ -47,7 +47,7 @@ class HttpVerticleTest {
       assertEquals(200, r.statusCode());
       return b.toJsonObject();
     })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
-      assertEquals(new JsonObject().put("status", "UP"), body);
+      assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("event-loops", "UP")), body);
       ctx.completeNow();
     })));
   }
@@ -59,7 +59,7 @@ class HttpVerticleTest {
       assertEquals("no-store", r.getHeader("cache-control"));
       return b.toJsonObject();
     })).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
-      assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("cluster", "UP").put("http", "UP")), body);
+      assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("cluster", "UP").put("http", "UP").put("history", "UP")), body);
       ctx.completeNow();
     })));
   }

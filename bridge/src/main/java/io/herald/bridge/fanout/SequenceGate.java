@@ -6,6 +6,8 @@ import io.herald.bridge.history.History;
 import io.herald.bridge.history.HistoryPage;
 import io.herald.bridge.history.Position;
 import io.herald.bridge.history.StoredEvent;
+import io.herald.bridge.metrics.DropReason;
+import io.herald.bridge.metrics.HeraldMetrics;
 import io.vertx.core.Vertx;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -31,17 +33,19 @@ final class SequenceGate {
   private final String address;
   private final long gapWaitMillis;
   private final Consumer<EncodedEvent> next;
+  private final HeraldMetrics metrics;
   private final TreeMap<Long, EncodedEvent> early = new TreeMap<>();
   private Position last;
   private long gapTimer = -1;
   private boolean closed;
 
-  SequenceGate(Vertx vertx, History history, String address, long gapWaitMillis, Consumer<EncodedEvent> next) {
+  SequenceGate(Vertx vertx, History history, String address, long gapWaitMillis, Consumer<EncodedEvent> next, HeraldMetrics metrics) {
     this.vertx = vertx;
     this.history = history;
     this.address = address;
     this.gapWaitMillis = gapWaitMillis;
     this.next = next;
+    this.metrics = metrics;
   }
 
   /** The position of the last event let through; {@link Position#NONE} before the first. */
@@ -70,6 +74,7 @@ final class SequenceGate {
       last = new Position(p.epoch(), 0);
     }
     if (p.seq() <= last.seq()) {
+      metrics.dropped(DropReason.DUPLICATE, 1);
       return;
     }
     if (p.seq() == last.seq() + 1) {
@@ -110,6 +115,7 @@ final class SequenceGate {
       long seq = early.firstKey();
       if (seq <= last.seq()) {
         early.pollFirstEntry();
+        metrics.dropped(DropReason.DUPLICATE, 1);
       } else if (seq == last.seq() + 1) {
         pass(early.pollFirstEntry().getValue());
       } else {
@@ -146,7 +152,10 @@ final class SequenceGate {
         // Positions come only from history: a held event beyond its head was not given one there
         // (a service set the header itself). Skipping ahead to it would drop the real events as
         // duplicates, so it is dropped instead.
-        heldBefore.stream().filter(seq -> seq > page.lastSeq()).forEach(early::remove);
+        long beyond = heldBefore.stream().filter(seq -> seq > page.lastSeq()).filter(seq -> early.remove(seq) != null).count();
+        if (beyond > 0) {
+          metrics.dropped(DropReason.BEYOND_HEAD, beyond);
+        }
         for (StoredEvent stored : page.events()) {
           if (stored.seq() == last.seq() + 1) {
             pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
@@ -159,6 +168,7 @@ final class SequenceGate {
       }
       if (!early.isEmpty() && early.firstKey() > last.seq() + 1) {
         // Not in history either (aged out, or history unreachable): go on from what is here.
+        metrics.dropped(DropReason.GAP, early.firstKey() - 1 - last.seq());
         last = new Position(last.epoch(), early.firstKey() - 1);
       }
       release();

@@ -8,6 +8,8 @@ import io.herald.bridge.history.History;
 import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.history.LocalHistoryStore;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.metrics.DropReason;
+import io.herald.bridge.metrics.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -51,6 +53,7 @@ public final class SubscriptionHub {
   private final Vertx vertx;
   private final EventIds ids;
   private final History history;
+  private final HeraldMetrics metrics;
   private final Map<String, AddressFanout> fanouts = new HashMap<>();
   private long delivered;
 
@@ -60,9 +63,15 @@ public final class SubscriptionHub {
   }
 
   public SubscriptionHub(Vertx vertx, EventIds ids, History history) {
+    this(vertx, ids, history, HeraldMetrics.none());
+  }
+
+  /** @param metrics where subscriptions, hand-off latencies and dropped events are counted */
+  public SubscriptionHub(Vertx vertx, EventIds ids, History history, HeraldMetrics metrics) {
     this.vertx = vertx;
     this.ids = ids;
     this.history = history;
+    this.metrics = metrics;
   }
 
   /**
@@ -147,8 +156,9 @@ public final class SubscriptionHub {
 
     AddressFanout(String address, MessageConsumer<Object> consumer) {
       this.consumer = consumer;
+      metrics.consumers(1);
       if (history.keeps(address)) {
-        gate = new SequenceGate(vertx, history, address, GAP_WAIT_MILLIS, this::enqueue);
+        gate = new SequenceGate(vertx, history, address, GAP_WAIT_MILLIS, this::enqueue, metrics);
         // The head is read once the consumer is in place, so every later event either comes
         // through the consumer or is already counted in the head.
         registered = consumer.completion()
@@ -163,7 +173,10 @@ public final class SubscriptionHub {
       }
     }
 
+    /** Once per fanout, when it leaves the hub: its subscribers, if any are left, stop counting too. */
     Future<Void> release() {
+      metrics.consumers(-1);
+      metrics.subscriptions(-members.size());
       pending.clear();
       if (gate != null) {
         gate.close();
@@ -174,6 +187,7 @@ public final class SubscriptionHub {
     void add(Subscriber subscriber) {
       if (members.add(subscriber)) {
         snapshot = null;
+        metrics.subscriptions(1);
       }
     }
 
@@ -181,6 +195,7 @@ public final class SubscriptionHub {
       boolean removed = members.remove(subscriber);
       if (removed) {
         snapshot = null;
+        metrics.subscriptions(-1);
       }
       return removed;
     }
@@ -195,6 +210,7 @@ public final class SubscriptionHub {
         event = new EncodedEvent(BusEnvelopes.fromMessage(message, ids, System.currentTimeMillis()));
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, "dropped an event on {0}: {1}", message.address(), e.getMessage());
+        metrics.dropped(DropReason.UNDECODABLE, 1);
         return;
       }
       if (gate != null && event.envelope().position() != null) {
@@ -230,6 +246,13 @@ public final class SubscriptionHub {
       Subscriber[] targets = snapshot;
       if (targets == null) {
         targets = snapshot = members.toArray(new Subscriber[0]);
+      }
+      if (targets.length > 0) {
+        // Once per event here, however many subscribers: the cost stays off the per-connection path.
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < pending.size(); i++) {
+          metrics.handedOff(pending.get(i).envelope().ts(), now);
+        }
       }
       if (pending.size() == 1) {
         EncodedEvent event = pending.get(0);

@@ -1,12 +1,17 @@
 package io.herald.bridge.history;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 
 /**
  * A node's history: which addresses keep it ({@link HistoryPolicy}) and where it is kept
  * ({@link HistoryStore}). Shared by every verticle instance of the node; thread-safe.
  */
 public final class History {
+
+  /** The key {@link #probe} reads: no event is ever appended to it, so the read finds nothing and stores nothing. */
+  static final String PROBE_ADDRESS = "herald.history.probe";
+  private static final Retention PROBE_RETENTION = new Retention(1, Duration.ofSeconds(1));
 
   private final HistoryPolicy policy;
   private final HistoryStore store;
@@ -46,6 +51,15 @@ public final class History {
   /** The position of the address's newest event ({@link Position#NONE} when it has none). */
   public Future<Position> head(String address) {
     return read(address, Long.MAX_VALUE, 0).map(page -> page.lastSeq() == 0 ? Position.NONE : page.head());
+  }
+
+  /**
+   * Reads the head of an address nobody publishes to, straight from the store whatever the policy:
+   * completes when the store answers (in a cluster, the member owning that key's partition), which
+   * is what a readiness check asks of history.
+   */
+  public Future<Void> probe() {
+    return store.read(PROBE_ADDRESS, Long.MAX_VALUE, 0, PROBE_RETENTION).mapEmpty();
   }
 
   /** Addresses whose history this node holds. */

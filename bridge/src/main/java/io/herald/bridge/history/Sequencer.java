@@ -3,6 +3,7 @@ package io.herald.bridge.history;
 import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.envelope.JsonText;
+import io.herald.bridge.metrics.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
@@ -23,13 +24,15 @@ public final class Sequencer {
 
   private final EventBus bus;
   private final History history;
+  private final HeraldMetrics metrics;
   private final EventIds ids = new EventIds();
   // Per address, the publish the next one must follow; removed once the address goes quiet.
   private final ConcurrentHashMap<String, Future<Void>> tails = new ConcurrentHashMap<>();
 
-  public Sequencer(EventBus bus, History history) {
+  public Sequencer(EventBus bus, History history, HeraldMetrics metrics) {
     this.bus = bus;
     this.history = history;
+    this.metrics = metrics;
   }
 
   public History history() {
@@ -45,6 +48,7 @@ public final class Sequencer {
     if (!history.keeps(address)) {
       String id = ids.next();
       bus.publish(address, body, BusEnvelopes.deliveryOptions(id, type, ts));
+      metrics.published(address);
       return Future.succeededFuture(id);
     }
     String dataJson;
@@ -53,12 +57,20 @@ public final class Sequencer {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Future<Position> appended = history.append(address, type, ts, dataJson);
+    Future<Position> appended = history.append(address, type, ts, dataJson)
+        .onComplete(done -> {
+          if (done.succeeded()) {
+            metrics.appended();
+          } else {
+            metrics.appendFailed();
+          }
+        });
     Promise<Void> turn = Promise.promise();
     Future<Void> previous = tails.put(address, turn.future());
     Future<Void> wait = previous == null ? Future.succeededFuture() : previous;
     Future<String> published = wait.transform(ignored -> appended).map(position -> {
       bus.publish(address, body, BusEnvelopes.positioned(position, type, ts));
+      metrics.published(address);
       return position.toString();
     });
     published.onComplete(done -> {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every live connection of this node, whichever verticle instance holds it, with the context it is
@@ -30,6 +31,8 @@ public final class LocalConnections {
   private static final Logger LOG = System.getLogger("herald.connections");
 
   private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+  // Kept as connections come and go, so a metrics scrape reads them without walking every connection.
+  private final Map<String, AtomicInteger> byTransport = new ConcurrentHashMap<>();
   private final EventBus bus;
   private final String nodeKey;
 
@@ -40,7 +43,9 @@ public final class LocalConnections {
 
   /** Call on the connection's context once it is open. */
   public void opened(ClientConnection connection, Context context) {
-    byId.put(connection.id(), new Entry(connection, context));
+    if (byId.put(connection.id(), new Entry(connection, context)) == null) {
+      byTransport.computeIfAbsent(connection.transport(), t -> new AtomicInteger()).incrementAndGet();
+    }
     bus.publish(NodeAddresses.CONNECTION_OPENED, describe(connection));
     LOG.log(Level.INFO, "connection {0} opened: {1}, user {2}", connection.id(), connection.transport(), user(connection));
   }
@@ -48,6 +53,7 @@ public final class LocalConnections {
   /** Call once, when the connection has closed. */
   public void closed(ClientConnection connection, CloseReason reason) {
     if (byId.remove(connection.id()) != null) {
+      byTransport.get(connection.transport()).decrementAndGet();
       bus.publish(NodeAddresses.CONNECTION_CLOSED, describe(connection).put("reason", reason.code()));
       LOG.log(reason == CloseReason.SLOW_CONSUMER ? Level.WARNING : Level.INFO, "connection {0} closed: {1}, user {2}, {3}",
           connection.id(), connection.transport(), user(connection), reason.code());
@@ -61,6 +67,12 @@ public final class LocalConnections {
 
   public int size() {
     return byId.size();
+  }
+
+  /** Live connections of one transport ({@code sse}, {@code websocket}, {@code sockjs}). */
+  public int count(String transport) {
+    AtomicInteger count = byTransport.get(transport);
+    return count == null ? 0 : count.get();
   }
 
   /** Every connection, grouped by the context it lives on, so an event is encoded once per context. */

@@ -6,6 +6,7 @@ import io.herald.bridge.envelope.Envelope;
 import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
+import io.herald.bridge.metrics.HeraldMetrics;
 import io.herald.bridge.target.Targets;
 import io.herald.bridge.transport.ClientConnection;
 import io.vertx.core.Context;
@@ -37,13 +38,15 @@ public final class NodeChannel {
 
   private final EventBus bus;
   private final LocalConnections local;
+  private final HeraldMetrics metrics;
   private final EventIds ids = new EventIds();
   private final List<MessageConsumer<?>> consumers;
   private final Future<Void> registered;
 
-  public NodeChannel(Vertx vertx, String nodeKey, LocalConnections local) {
+  public NodeChannel(Vertx vertx, String nodeKey, LocalConnections local, HeraldMetrics metrics) {
     this.bus = vertx.eventBus();
     this.local = local;
+    this.metrics = metrics;
     this.consumers = List.of(
         bus.consumer(NodeAddresses.node(nodeKey), this::onNodeRequest),
         bus.consumer(NodeAddresses.EVERYONE, this::onEveryone),
@@ -162,7 +165,10 @@ public final class NodeChannel {
       fail(message, ErrorCode.BAD_DATA);
       return;
     }
-    entry.context().runOnContext(v -> entry.connection().deliver(new EncodedEvent(envelope)));
+    entry.context().runOnContext(v -> {
+      metrics.handedOff(envelope.ts(), System.currentTimeMillis());
+      entry.connection().deliver(new EncodedEvent(envelope));
+    });
     message.reply(null);
   }
 
@@ -205,6 +211,7 @@ public final class NodeChannel {
     for (Map.Entry<Context, List<ClientConnection>> byContext : local.byContext().entrySet()) {
       List<ClientConnection> connections = byContext.getValue();
       byContext.getKey().runOnContext(v -> {
+        metrics.handedOff(envelope.ts(), System.currentTimeMillis());
         EncodedEvent event = new EncodedEvent(envelope);
         for (ClientConnection connection : connections) {
           connection.deliver(event);

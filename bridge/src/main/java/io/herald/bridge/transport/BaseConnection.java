@@ -5,6 +5,8 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.metrics.DropReason;
+import io.micrometer.core.instrument.Counter;
 import io.herald.bridge.presence.ConnectionPresence;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -55,6 +57,8 @@ public abstract class BaseConnection implements ClientConnection {
   // that, so that a connection's own presence.join never comes before it.
   private boolean introduced = true;
   private OutboundQueue queue;
+  // This transport's counter of events handed to connections, looked up once: one increment per event.
+  private Counter delivered;
   private CloseReason closedBy;
 
   protected BaseConnection(BridgeRuntime runtime, Identity identity) {
@@ -66,7 +70,11 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** Subclasses call this once, from their constructor, with the sink of their socket. */
   protected final void attach(FrameSink sink) {
-    this.queue = new OutboundQueue(sink, runtime.options().getQueueSize(), () -> close(CloseReason.SLOW_CONSUMER));
+    this.queue = new OutboundQueue(sink, runtime.options().getQueueSize(), discarded -> {
+      runtime.node().metrics().dropped(DropReason.SLOW_CONSUMER, discarded);
+      close(CloseReason.SLOW_CONSUMER);
+    });
+    this.delivered = runtime.node().metrics().delivered(transport());
     runtime.connections().add(this);
     runtime.node().connections().opened(this, runtime.vertx().getOrCreateContext());
   }
@@ -303,8 +311,8 @@ public abstract class BaseConnection implements ClientConnection {
 
   @Override
   public final void deliver(EncodedEvent event) {
-    if (closedBy == null && admit(event)) {
-      queue.offer(wireForm(event));
+    if (closedBy == null && admit(event) && queue.offer(wireForm(event))) {
+      delivered.increment();
     }
   }
 
@@ -355,6 +363,7 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** Tells the client its cursor could not be continued and moves it to {@code head}. */
   final void sendReset(String address, Position head) {
+    runtime.node().metrics().reset();
     positions.put(address, head);
     send(resetFrame(address, head));
   }
@@ -382,13 +391,16 @@ public abstract class BaseConnection implements ClientConnection {
     }
     Buffer whole = wireForm(batch);
     if (whole != null) {
-      queue.offer(whole);
+      if (queue.offer(whole)) {
+        delivered.increment(batch.events().size());
+      }
       return;
     }
     for (EncodedEvent event : batch.events()) {
       if (!queue.offer(wireForm(event))) {
         return;
       }
+      delivered.increment();
     }
   }
 
@@ -445,6 +457,7 @@ public abstract class BaseConnection implements ClientConnection {
     queue.clear();
     runtime.connections().remove(this, reason);
     runtime.node().connections().closed(this, reason);
+    runtime.node().metrics().closed(reason);
     closeTransport(reason);
   }
 

@@ -64,6 +64,7 @@ final class CatchUp {
     for (StoredEvent stored : page.events()) {
       connection.replay(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
     }
+    connection.runtime.node().metrics().replayed(page.events().size());
     return page.events().size() == PAGE;
   }
 

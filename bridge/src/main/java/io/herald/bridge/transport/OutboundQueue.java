@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * A connection's bounded outbound queue.
@@ -21,12 +22,13 @@ public final class OutboundQueue {
 
   private final FrameSink sink;
   private final int capacity;
-  private final Runnable onOverflow;
+  private final IntConsumer onOverflow;
   private final ArrayDeque<Buffer> backlog = new ArrayDeque<>();
   private boolean overflowed;
   private List<Promise<Void>> drainWaiters;
 
-  public OutboundQueue(FrameSink sink, int capacity, Runnable onOverflow) {
+  /** @param onOverflow runs once, when the queue overflows, with the number of frames it discarded */
+  public OutboundQueue(FrameSink sink, int capacity, IntConsumer onOverflow) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1");
     }
@@ -47,8 +49,9 @@ public final class OutboundQueue {
     }
     if (backlog.size() >= capacity) {
       overflowed = true;
+      int discarded = backlog.size() + 1;
       clear();
-      onOverflow.run();
+      onOverflow.accept(discarded);
       return false;
     }
     backlog.add(frame);

@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import io.herald.bridge.HeraldNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,12 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public Future<Vertx> startMember(Config config) {
-    return Vertx.builder()
+    return startMember(Vertx.builder(), config);
+  }
+
+  /** A member built from a builder of the test's (with metrics, say), with this cluster's configuration or one derived from it. */
+  public Future<Vertx> startMember(VertxBuilder builder, Config config) {
+    return builder
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered()
         .onSuccess(vertx -> {

@@ -15,7 +15,11 @@ public interface Membership {
   /** This node's id, the same id the event bus and the other members know it by. */
   String nodeId();
 
-  /** Whether this node is a member in good standing: always for a standalone node. */
+  /**
+   * Whether this node is a member in good standing: always for a standalone node; in a cluster, a
+   * member that sees itself in the cluster and, when a quorum is configured, is on a side of the
+   * cluster that has it.
+   */
   boolean joined();
 
   /** Every member's id, oldest member first, this node's included. */

@@ -165,7 +165,8 @@ public final class ConfigLoader {
         history(raw),
         presence(raw),
         advertisedHost(raw, host, cluster),
-        positive(raw, Setting.SHUTDOWN_TIMEOUT));
+        positive(raw, Setting.SHUTDOWN_TIMEOUT),
+        atLeast(raw, Setting.LIVENESS_TIMEOUT, Duration.ofSeconds(2)));
   }
 
   private static HistoryPolicy history(RawSettings raw) {
@@ -278,6 +279,14 @@ public final class ConfigLoader {
     Duration value = duration(raw, setting);
     if (value.isZero()) {
       throw problem(setting, raw, "expected a duration above zero");
+    }
+    return value;
+  }
+
+  private static Duration atLeast(RawSettings raw, Setting setting, Duration min) {
+    Duration value = duration(raw, setting);
+    if (value.compareTo(min) < 0) {
+      throw problem(setting, raw, "expected at least " + min.toSeconds() + "s");
     }
     return value;
   }

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param presence which addresses keep presence
  * @param advertisedHost the host other cluster nodes reach this node's HTTP port at
  * @param shutdownTimeout the longest a graceful stop may take, from SIGTERM to exit
+ * @param livenessTimeout how long an event loop may go without its heartbeat before {@code /health} fails
  */
 public record HeraldConfig(
     String httpHost,
@@ -34,7 +35,8 @@ public record HeraldConfig(
     HistoryPolicy history,
     PresencePolicy presence,
     String advertisedHost,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration livenessTimeout) {
 
   /** The most a stop waits for clients to take their farewell: the rest of the timeout is for leaving the cluster. */
   private static final Duration MAX_DRAIN_GRACE = Duration.ofSeconds(5);

@@ -40,7 +40,8 @@ public enum Setting {
   ADVERTISED_HOST("advertised-host", "", "In a cluster, the host or address at which the other nodes reach this node's HTTP port (they forward SockJS requests for the sessions held here); empty for the http-host."),
   TRANSPORTS("transports", "websocket,sse,sockjs",
       "Transports served, comma-separated; one left out is refused (without websocket, every WebSocket upgrade is, and SockJS clients take its HTTP fallbacks)."),
-  SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "Longest a graceful stop (SIGTERM) may take; up to half of it (at most 5s) waits for clients to take their last bytes.");
+  SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "Longest a graceful stop (SIGTERM) may take; up to half of it (at most 5s) waits for clients to take their last bytes."),
+  LIVENESS_TIMEOUT("liveness-timeout", "10s", "GET /health fails once an HTTP verticle's event loop has not run its once-a-second heartbeat for this long (at least 2s).");
 
   private final String key;
   private final String defaultValue;

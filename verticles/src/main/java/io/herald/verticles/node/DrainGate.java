@@ -34,7 +34,7 @@ public final class DrainGate implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     String path = rc.normalizedPath();
-    if (state.phase() != NodeState.Phase.DRAINING || path.equals(Readiness.PATH) || path.equals("/health")
+    if (state.phase() != NodeState.Phase.DRAINING || path.equals(Readiness.PATH) || path.equals(Readiness.HEALTH_PATH)
         || existingSockJsSession(path)) {
       rc.next();
       return;

@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /ready}: {@code 200 {"status":"UP","checks":{...}}} when every check is up, else
  * {@code 503} with the same shape, naming the checks that are not. A load balancer or Kubernetes
- * readiness probe sends clients only to nodes that answer 200. {@code /health} stays a liveness
- * probe: a draining or not-yet-joined node is alive, just not ready.
+ * readiness probe sends clients only to nodes that answer 200.
+ *
+ * <p>{@code GET /health} is a probe of the same shape with other checks: liveness (the event loops
+ * run, see {@link EventLoops}). A draining or not-yet-joined node is alive, just not ready.
  */
 public final class Readiness implements Handler<RoutingContext> {
 
   public static final String PATH = "/ready";
+  public static final String HEALTH_PATH = "/health";
   /** A check that takes longer counts as down: a probe must answer within its own timeout. */
   private static final long CHECK_TIMEOUT_MS = 2_000;
 

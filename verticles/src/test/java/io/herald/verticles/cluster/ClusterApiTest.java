@@ -74,7 +74,7 @@ class ClusterApiTest {
     for (NodeDeployment node : List.of(a, b, c)) {
       Http.Reply ready = Http.get(http, node.httpPort(), "/ready");
       assertEquals(200, ready.status(), ready.body().toString());
-      assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("cluster", "UP").put("http", "UP")),
+      assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("cluster", "UP").put("http", "UP").put("history", "UP")),
           ready.json());
     }
   }

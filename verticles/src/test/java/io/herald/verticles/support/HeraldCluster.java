@@ -1,10 +1,12 @@
 package io.herald.verticles.support;
 
+import com.hazelcast.config.Config;
 import io.herald.bridge.support.TestCluster;
 import io.herald.bridge.support.Tokens;
 import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.metrics.MeteredVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,10 +41,29 @@ public final class HeraldCluster implements AutoCloseable {
     return await(onLoop(member, () -> NodeDeployment.deploy(member, config(extra))));
   }
 
+  /**
+   * A new member running a Herald node as the launcher builds it (with metrics), on a Hazelcast
+   * configuration derived from {@link #hazelcastConfig}.
+   */
+  public NodeDeployment startNode(Config hazelcast, String... extra) {
+    Vertx member = await(cluster.startMember(MeteredVertx.builder(), hazelcast));
+    return await(onLoop(member, () -> NodeDeployment.deploy(member, config(extra))));
+  }
+
+  /** A fresh copy of the Hazelcast configuration of this cluster's members, to add to. */
+  public Config hazelcastConfig() {
+    return cluster.config();
+  }
+
   /** A new member that runs no Herald verticle: a service's node. */
   public Vertx member() {
+    return member(cluster.config());
+  }
+
+  /** A new member without Herald on a configuration derived from {@link #hazelcastConfig}. */
+  public Vertx member(Config hazelcast) {
     try {
-      return cluster.startMember().await(JOIN_SECONDS, TimeUnit.SECONDS);
+      return cluster.startMember(hazelcast).await(JOIN_SECONDS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("a member did not join within " + JOIN_SECONDS + " s", e);
     }

@@ -13,8 +13,10 @@ import io.herald.bridge.target.Targets;
 import io.herald.bridge.transport.CloseReason;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +32,8 @@ import java.util.Set;
 public final class SseTransport implements Handler<RoutingContext> {
 
   public static final String PATH = "/sse";
+  /** The HTTP/2 error code a client sends when it cancels a stream it no longer wants. */
+  private static final long CANCEL = 0x8;
 
   private final BridgeRuntime runtime;
 
@@ -57,7 +61,7 @@ public final class SseTransport implements Handler<RoutingContext> {
     }
     SseConnection connection = new SseConnection(runtime, identity, rc.request());
     response.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    response.exceptionHandler(e -> connection.close(CloseReason.TRANSPORT_ERROR));
+    response.exceptionHandler(e -> connection.close(closedBy(e)));
     response.write(SseFormat.retry(runtime.options().getSseRetry().toMillis()));
     Map<String, Position> cursor = StreamCursor.decode(lastEventId(rc), addresses.stream().filter(runtime.history()::keeps).toList());
     Future.all(addresses.stream().map(address -> connection.subscribe(address, cursor.get(address))).toList())
@@ -106,5 +110,17 @@ public final class SseTransport implements Handler<RoutingContext> {
       runtime.rules().require(identity, Operation.SUBSCRIBE, address);
     }
     return addresses;
+  }
+
+  /**
+   * Vert.x reports a client that closes its TCP connection mid-stream (an HTTP/1.1 EventSource going
+   * away) as an exception before the close, and one that cancels its HTTP/2 stream as a reset with
+   * CANCEL: both are the client leaving, not a broken transport.
+   */
+  static CloseReason closedBy(Throwable e) {
+    if (e instanceof HttpClosedException || e instanceof StreamResetException reset && reset.getCode() == CANCEL) {
+      return CloseReason.CLIENT_CLOSED;
+    }
+    return CloseReason.TRANSPORT_ERROR;
   }
 }

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.BridgeStats;
+import io.herald.bridge.HeraldNode;
 import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.Http;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.SseClient.Event;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SseSlowConsumerTest {
 
   private static final String A = "public.flood";
+  private static final int QUEUE_SIZE = 8;
   private static final String PAYLOAD = "x".repeat(64 * 1024);
   /** Enough 64 KB events to fill any loopback socket buffers several times over, and still bounded. */
   private static final int MAX_ROUNDS = 400;
@@ -49,7 +52,7 @@ class SseSlowConsumerTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    this.server = await(BridgeServer.start(vertx, new BridgeOptions().setQueueSize(8), AllowListRules.defaults()));
+    this.server = await(BridgeServer.start(vertx, new BridgeOptions().setQueueSize(QUEUE_SIZE), AllowListRules.defaults()));
     this.http1 = vertx.createHttpClient();
   }
 
@@ -126,6 +129,13 @@ class SseSlowConsumerTest {
     assertEquals(0, stats.consumers());
     assertEquals(0, stats.subscriptions());
     assertEquals(1, stats.slowConsumerCloses());
+
+    // The node's meters say the same: one slow close, the queue's frames and the one that overflowed it dropped.
+    MeterRegistry meters = HeraldNode.of(vertx).metrics().registry();
+    assertEquals(1, meters.get("herald.connections.closed").tag("reason", "slow-consumer").counter().count());
+    assertEquals(QUEUE_SIZE + 1, meters.get("herald.events.dropped").tag("reason", "slow-consumer").counter().count());
+    assertEquals(1, meters.get("herald.connections.closed").tag("reason", "client-closed").counter().count(), "the good client left");
+    assertEquals(0, meters.get("herald.connections.closed").tag("reason", "transport-error").counter().count());
     return slow;
   }
 
