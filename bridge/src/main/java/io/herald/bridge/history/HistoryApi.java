@@ -1,8 +1,7 @@
 package io.herald.bridge.history;
 
+import io.herald.bridge.address.AddressQuery;
 import io.herald.bridge.address.AddressRules;
-import io.herald.bridge.address.AddressSyntax;
-import io.herald.bridge.address.Operation;
 import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.envelope.Envelope;
 import io.herald.bridge.error.ErrorCode;
@@ -13,7 +12,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /**
  * {@code GET /api/history?address=A&since=P&limit=N}: an address's history over plain HTTP, for
@@ -41,16 +39,11 @@ public final class HistoryApi implements Handler<RoutingContext> {
   public void handle(RoutingContext rc) {
     authenticator.identify(rc.request())
         .compose(identity -> {
-          String address = one(rc, "address");
-          String problem = AddressSyntax.problem(address);
-          if (problem != null) {
-            throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
-          }
-          rules.require(identity, Operation.SUBSCRIBE, address);
+          String address = AddressQuery.subscribable(rc, identity, rules);
           if (!history.keeps(address)) {
             throw new HeraldException(ErrorCode.NOT_FOUND, "address " + address + " keeps no history");
           }
-          return page(address, since(one(rc, "since")), limit(one(rc, "limit")));
+          return page(address, since(AddressQuery.one(rc, "since")), limit(AddressQuery.one(rc, "limit")));
         })
         .onSuccess(body -> rc.response().putHeader("content-type", "application/json").end(body.encode()))
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
@@ -85,14 +78,6 @@ public final class HistoryApi implements Handler<RoutingContext> {
       answer.put("next", next.toString());
     }
     return answer;
-  }
-
-  private static String one(RoutingContext rc, String name) {
-    List<String> values = rc.queryParam(name);
-    if (values.size() > 1) {
-      throw new HeraldException(ErrorCode.BAD_REQUEST, "give " + name + " once");
-    }
-    return values.isEmpty() ? null : values.get(0);
   }
 
   private static Position since(String text) {

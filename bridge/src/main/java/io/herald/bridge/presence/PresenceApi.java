@@ -1,15 +1,13 @@
 package io.herald.bridge.presence;
 
+import io.herald.bridge.address.AddressQuery;
 import io.herald.bridge.address.AddressRules;
-import io.herald.bridge.address.AddressSyntax;
-import io.herald.bridge.address.Operation;
 import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /**
  * {@code GET /api/presence?address=A}: who is subscribed to an address that keeps presence, on every
@@ -35,25 +33,12 @@ public final class PresenceApi implements Handler<RoutingContext> {
   public void handle(RoutingContext rc) {
     authenticator.identify(rc.request())
         .compose(identity -> {
-          String address = one(rc, "address");
-          String problem = AddressSyntax.problem(address);
-          if (problem != null) {
-            throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
-          }
-          boolean countOnly = countOnly(one(rc, "count"));
-          rules.require(identity, Operation.SUBSCRIBE, address);
+          String address = AddressQuery.subscribable(rc, identity, rules);
+          boolean countOnly = countOnly(AddressQuery.one(rc, "count"));
           return presence.describe(address, countOnly);
         })
         .onSuccess(body -> rc.response().putHeader("content-type", "application/json").end(body.encode()))
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)));
-  }
-
-  private static String one(RoutingContext rc, String name) {
-    List<String> values = rc.queryParam(name);
-    if (values.size() > 1) {
-      throw new HeraldException(ErrorCode.BAD_REQUEST, "give " + name + " once");
-    }
-    return values.isEmpty() ? null : values.get(0);
   }
 
   private static boolean countOnly(String text) {
