@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class HttpVerticleTest {
 
+  private Vertx vertx;
   private NodeDeployment node;
   private HttpClient client;
 
@@ -34,6 +35,7 @@ class HttpVerticleTest {
   void deploy(Vertx vertx, VertxTestContext ctx) {
     // A webroot path that does not exist, so the pages come from the classpath as they do from the jar.
     HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", "0", "--webroot", "no-such-dir", "--http-instances", "2"}, Map.of());
+    this.vertx = vertx;
     client = vertx.createHttpClient();
     NodeDeployment.deploy(vertx, config).onComplete(ctx.succeeding(deployed -> {
       node = deployed;
@@ -186,7 +188,13 @@ class HttpVerticleTest {
         }))));
   }
 
+  /**
+   * Sent from an event loop, so the caller's chain runs there too: from the test thread, a body()
+   * asked for after the response ended would never complete.
+   */
   private Future<HttpClientResponse> get(String uri) {
-    return client.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", uri).compose(r -> r.send());
+    io.vertx.core.Promise<HttpClientResponse> response = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> client.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", uri).compose(r -> r.send()).onComplete(response));
+    return response.future();
   }
 }

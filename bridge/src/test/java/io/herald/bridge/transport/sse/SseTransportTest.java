@@ -150,7 +150,9 @@ class SseTransportTest {
     Promise<String> head = Promise.promise();
     StringBuilder text = new StringBuilder();
     Promise<String> contentType = Promise.promise();
-    client.request(HttpMethod.GET, server.port(), "127.0.0.1", "/sse?address=" + A)
+    // On an event loop, so the handler is set before the first chunk can arrive: from the test
+    // thread, onSuccess on an already completed future would set it too late for the head.
+    vertx.runOnContext(v -> client.request(HttpMethod.GET, server.port(), "127.0.0.1", "/sse?address=" + A)
         .compose(request -> request.send())
         .onSuccess(response -> {
           contentType.complete(response.statusCode() + " " + response.getHeader("content-type")
@@ -163,7 +165,7 @@ class SseTransportTest {
             }
           });
         })
-        .onFailure(head::tryFail);
+        .onFailure(head::tryFail));
     String wire = await(head.future());
     assertEquals("200 text/event-stream; charset=utf-8 no-cache", await(contentType.future()));
     assertTrue(wire.startsWith("retry: 1500\n\nevent: connected\ndata: {"), wire);
