@@ -14,6 +14,7 @@ public final class EncodedBatch {
 
   private final List<EncodedEvent> events;
   private Buffer sse;
+  private Buffer sseBodies;
   private Buffer webSocketFrames;
 
   public EncodedBatch(List<EncodedEvent> events) {
@@ -30,6 +31,17 @@ public final class EncodedBatch {
       sse = concat(EncodedEvent::sse);
     }
     return sse;
+  }
+
+  /**
+   * Every event's SSE form without its {@code id:} line, in one buffer: a batch of events without
+   * positions in a stream whose cursor is its own, which they must not move.
+   */
+  public Buffer sseBodies() {
+    if (sseBodies == null) {
+      sseBodies = concat(EncodedEvent::sseBody);
+    }
+    return sseBodies;
   }
 
   /** Every event's WebSocket frame, in order, in one buffer: one write for the whole batch. */

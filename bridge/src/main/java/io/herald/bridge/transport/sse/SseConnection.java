@@ -86,12 +86,19 @@ final class SseConnection extends BaseConnection {
     return Buffer.buffer(cursor.length() + 5 + body.length()).appendString("id: ").appendString(cursor).appendString("\n").appendBuffer(body);
   }
 
-  /** An SSE stream is bytes: a batch is one write of every event, the same buffer for all subscribers. */
+  /**
+   * An SSE stream is bytes: a batch is one write of every event, the same buffer for all
+   * subscribers. Only a positioned batch in a stream with several cursors goes event by event,
+   * since its {@code id:} lines are this stream's own. (A batch is all positioned or none.)
+   */
   @Override
   protected Buffer wireForm(EncodedBatch batch) {
     Map<String, Position> positions = positions();
     boolean positioned = batch.events().get(0).envelope().position() != null;
-    return positions.isEmpty() || positioned && positions.size() == 1 ? batch.sse() : null;
+    if (positions.isEmpty() || positioned && positions.size() == 1) {
+      return batch.sse();
+    }
+    return positioned ? null : batch.sseBodies();
   }
 
   @Override
