@@ -51,6 +51,8 @@ public abstract class BaseConnection implements ClientConnection {
   private final Map<String, Position> positions = new LinkedHashMap<>();
   private final Set<String> catchingUp = new HashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
+  // Read-only views, made once: SSE reads the positions for every event it writes.
+  private final Map<String, Position> positionsView = Collections.unmodifiableMap(positions);
   private Future<Void> userChannelReady = Future.succeededFuture();
   private final ConnectionPresence presence;
   // False until the client has been told who it is (SSE's connected event): presence waits for
@@ -259,7 +261,7 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** Every address with history and its cursor, in subscription order. */
   protected final Map<String, Position> positions() {
-    return Collections.unmodifiableMap(positions);
+    return positionsView;
   }
 
   @Override
