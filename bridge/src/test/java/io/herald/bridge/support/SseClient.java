@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.internal.http.HttpClientInternal;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -67,7 +68,19 @@ public final class SseClient {
     return connect(client, port, requestUri, null, lastEventId);
   }
 
+  /**
+   * Runs on the client's event loop wherever it is called from: from a test thread, a callback on
+   * an already completed future runs on that thread, and the response's handler could be set after
+   * its first chunks had gone by (the stream then never showed its connected event).
+   */
   private static Future<SseClient> connect(HttpClient client, int port, String requestUri, String bearerToken, String lastEventId) {
+    Promise<SseClient> opened = Promise.promise();
+    ((HttpClientInternal) client).vertx().getOrCreateContext().runOnContext(v ->
+        open(client, port, requestUri, bearerToken, lastEventId).onComplete(opened));
+    return opened.future();
+  }
+
+  private static Future<SseClient> open(HttpClient client, int port, String requestUri, String bearerToken, String lastEventId) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", requestUri)
         .compose(request -> {
           if (bearerToken != null) {
