@@ -13,7 +13,7 @@ import java.util.List;
  * Runs the workloads against Herald and Nchan, servers pinned to core 0 and load generators to core 1,
  * and writes {@code results.json} and {@code results.md}. Usage:
  * {@code java -jar herald-bench.jar [--repo DIR] [--reps 3] [--only w1,w2,w3,w4,profile] [--quick]
- * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse] [--profile-kind herald-ws]}. W3 (three clustered Herald nodes) is
+ * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse] [--w2-kinds herald-ws] [--profile-kind herald-ws]}. W3 (three clustered Herald nodes) is
  * {@link ClusterWorkload}.
  */
 public final class Driver {
@@ -29,6 +29,7 @@ public final class Driver {
   /** Narrowed W1 (for experiments): subscriber counts and server/transport kinds; null for all. */
   private int[] w1Sizes;
   private String[] w1Kinds;
+  private String[] w2Kinds;
   private String profileKind;
 
   private Driver(Path repo, Path out, int reps, boolean quick) {
@@ -46,6 +47,7 @@ public final class Driver {
     String only = "w1,w2,w3,w4,profile";
     int[] w1Sizes = null;
     String[] w1Kinds = null;
+    String[] w2Kinds = null;
     String profileKind = "herald-sse";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -55,6 +57,7 @@ public final class Driver {
         case "--quick" -> quick = true;
         case "--w1-sizes" -> w1Sizes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--w1-kinds" -> w1Kinds = args[++i].split(",");
+        case "--w2-kinds" -> w2Kinds = args[++i].split(",");
         case "--profile-kind" -> profileKind = args[++i];
         case "--report" -> {
           // Rewrites results.md from a results.json (for a run that was cut short).
@@ -73,6 +76,7 @@ public final class Driver {
     Driver driver = new Driver(repo, out, reps, quick);
     driver.w1Sizes = w1Sizes;
     driver.w1Kinds = w1Kinds;
+    driver.w2Kinds = w2Kinds;
     driver.profileKind = profileKind;
     driver.results.put("started", stamp).put("reps", reps).put("quick", quick)
         .put("machine", Procs.run(10, "sh", "-c", "nproc; uname -r; grep -m1 'model name' /proc/cpuinfo").trim())
@@ -197,7 +201,8 @@ public final class Driver {
     int first = quick ? 1000 : 10_000;
     int second = quick ? 1800 : 18_000;
     long idleMs = quick ? 3000 : 10_000;
-    for (String kind : new String[] {"herald-sse", "herald-ws", "nchan-sse", "nchan-ws"}) {
+    String[] kinds = w2Kinds != null ? w2Kinds : new String[] {"herald-sse", "herald-ws", "nchan-sse", "nchan-ws"};
+    for (String kind : kinds) {
       log("W2 " + kind);
       JsonObject row = new JsonObject().put("kind", kind);
       rows.add(row);
@@ -208,7 +213,7 @@ public final class Driver {
           Thread.sleep(1000);
           JsonObject run = new JsonObject();
           long rss0 = Procs.rssKb(server.measuredPid());
-          long heap0 = server.herald() ? liveHeap(server) : 0;
+          long heap0 = server.herald() ? liveHeap(server, null) : 0;
           run.put("rss0Kb", rss0).put("heap0", heap0);
           int connected = 0;
           for (int c : new int[] {first, second}) {
@@ -225,7 +230,7 @@ public final class Driver {
             double wall = (System.nanoTime() - w0) / 1e9;
             double cpu = (Procs.cpuTicks(server.measuredPid()) - c0) / (double) Procs.CLOCK_TICKS / wall * 100;
             double genCpu = (Procs.cpuTicks(g1.pid()) + Procs.cpuTicks(g2.pid()) - gen0) / (double) Procs.CLOCK_TICKS / wall * 100;
-            long heap = server.herald() ? liveHeap(server) : 0;
+            long heap = server.herald() ? liveHeap(server, "w2-" + kind + "-" + c + "-r" + r) : 0;
             int ready = g1.send(new JsonObject().put("cmd", "stats")).getInteger("ready")
                 + g2.send(new JsonObject().put("cmd", "stats")).getInteger("ready");
             run.put("C" + c, new JsonObject().put("ready", ready).put("rssKb", rss)
@@ -420,8 +425,14 @@ public final class Driver {
     return r;
   }
 
-  private long liveHeap(Servers.Running server) throws Exception {
+  /** The live heap after a full GC; with a name, the class histogram's top is kept in the work folder to see what a connection holds. */
+  private long liveHeap(Servers.Running server, String name) throws Exception {
     String histogram = Procs.run(120, "jcmd", Long.toString(server.process().pid()), "GC.class_histogram");
+    if (name != null) {
+      String[] lines = histogram.split("\n");
+      Files.writeString(out.resolve("work").resolve("histogram-" + name + ".txt"),
+          String.join("\n", java.util.Arrays.copyOf(lines, Math.min(lines.length, 60))) + "\n");
+    }
     for (String line : histogram.split("\n")) {
       if (line.startsWith("Total")) {
         String[] f = line.trim().split("\\s+");
