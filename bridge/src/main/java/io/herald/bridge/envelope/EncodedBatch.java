@@ -15,6 +15,8 @@ public final class EncodedBatch {
   private final List<EncodedEvent> events;
   private Buffer sse;
   private Buffer sseBodies;
+  private Buffer sseChunk;
+  private Buffer sseBodiesChunk;
   private Buffer webSocketFrames;
 
   public EncodedBatch(List<EncodedEvent> events) {
@@ -42,6 +44,22 @@ public final class EncodedBatch {
       sseBodies = concat(EncodedEvent::sseBody);
     }
     return sseBodies;
+  }
+
+  /** {@link #sse()} as one HTTP/1.1 chunk, ready for the socket of a chunked stream. */
+  public Buffer sseChunk() {
+    if (sseChunk == null) {
+      sseChunk = HttpChunks.of(sse());
+    }
+    return sseChunk;
+  }
+
+  /** {@link #sseBodies()} as one HTTP/1.1 chunk. */
+  public Buffer sseBodiesChunk() {
+    if (sseBodiesChunk == null) {
+      sseBodiesChunk = HttpChunks.of(sseBodies());
+    }
+    return sseBodiesChunk;
   }
 
   /** Every event's WebSocket frame, in order, in one buffer: one write for the whole batch. */

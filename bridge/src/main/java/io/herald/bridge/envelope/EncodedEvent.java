@@ -13,6 +13,8 @@ public final class EncodedEvent {
   private final Envelope envelope;
   private Buffer sse;
   private Buffer sseBody;
+  private Buffer sseChunk;
+  private Buffer sseBodyChunk;
   private Buffer frame;
   private Buffer webSocketFrame;
 
@@ -42,6 +44,22 @@ public final class EncodedEvent {
       sseBody = SseFormat.event(null, envelope.type(), envelope.toJson());
     }
     return sseBody;
+  }
+
+  /** {@link #sse()} as an HTTP/1.1 chunk, ready for the socket of a chunked stream. */
+  public Buffer sseChunk() {
+    if (sseChunk == null) {
+      sseChunk = HttpChunks.of(sse());
+    }
+    return sseChunk;
+  }
+
+  /** {@link #sseBody()} as an HTTP/1.1 chunk. */
+  public Buffer sseBodyChunk() {
+    if (sseBodyChunk == null) {
+      sseBodyChunk = HttpChunks.of(sseBody());
+    }
+    return sseBodyChunk;
   }
 
   /**

@@ -4,11 +4,16 @@ import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
+import io.herald.bridge.envelope.HttpChunks;
 import io.herald.bridge.envelope.SseFormat;
 import io.herald.bridge.history.Position;
 import io.herald.bridge.transport.BaseConnection;
+import io.herald.bridge.transport.ChannelSink;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,16 +35,43 @@ final class SseConnection extends BaseConnection {
    */
   static final long SHUTDOWN_RETRY_MS = 500;
   static final long SHUTDOWN_JITTER_MS = 1000;
+  /** Vert.x's names for the HTTP/1 response encoder and the compressor in a server connection's pipeline. */
+  private static final String HTTP_ENCODER = "httpEncoder";
+  private static final String HTTP_COMPRESSOR = "deflater";
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
+  // True when the stream's bytes go straight to its channel as HTTP chunks built once per node;
+  // false where Vert.x must frame them (HTTP/2, a compressing server).
+  private final boolean chunks;
 
+  /** Call once the response's head is written: from then on the stream may be written as raw chunks. */
   SseConnection(BridgeRuntime runtime, Identity identity, HttpServerRequest request) {
     super(runtime, identity);
     this.request = request;
     this.response = request.response();
-    attach(new StreamSink(response, response::write, true));
+    ChannelHandlerContext encoder = chunkEntry(request);
+    this.chunks = encoder != null;
+    attach(chunks ? new ChannelSink(encoder.channel(), encoder) : new StreamSink(response, response::write, true));
     introduceLater();
+  }
+
+  /**
+   * Where HTTP/1.1 chunks can enter the pipeline without being framed again: the context of the
+   * connection's HTTP encoder, whose own writes (the response head, the last chunk) stay in order
+   * with them. {@code null} when the response is not a chunked HTTP/1.1 stream whose head is out,
+   * or a compressor would have to see the bytes.
+   */
+  private static ChannelHandlerContext chunkEntry(HttpServerRequest request) {
+    if (request.version() != HttpVersion.HTTP_1_1 || !request.response().isChunked() || !request.response().headWritten()
+        || !(request.connection() instanceof ConnectionBase base)) {
+      return null;
+    }
+    ChannelPipeline pipeline = base.channel().pipeline();
+    if (pipeline.get(HTTP_COMPRESSOR) != null || !(pipeline.get(HTTP_ENCODER) instanceof HttpResponseEncoder)) {
+      return null;
+    }
+    return pipeline.context(HTTP_ENCODER);
   }
 
   @Override
@@ -76,14 +108,15 @@ final class SseConnection extends BaseConnection {
     Map<String, Position> positions = positions();
     Position position = event.envelope().position();
     if (positions.isEmpty() || position != null && positions.size() == 1) {
-      return event.sse();
+      return chunks ? event.sseChunk() : event.sse();
     }
     if (position == null) {
-      return event.sseBody();
+      return chunks ? event.sseBodyChunk() : event.sseBody();
     }
     String cursor = StreamCursor.encode(positions, event.envelope().address(), position);
     Buffer body = event.sseBody();
-    return Buffer.buffer(cursor.length() + 5 + body.length()).appendString("id: ").appendString(cursor).appendString("\n").appendBuffer(body);
+    return controlForm(Buffer.buffer(cursor.length() + 5 + body.length())
+        .appendString("id: ").appendString(cursor).appendString("\n").appendBuffer(body));
   }
 
   /**
@@ -96,9 +129,18 @@ final class SseConnection extends BaseConnection {
     Map<String, Position> positions = positions();
     boolean positioned = batch.events().get(0).envelope().position() != null;
     if (positions.isEmpty() || positioned && positions.size() == 1) {
-      return batch.sse();
+      return chunks ? batch.sseChunk() : batch.sse();
     }
-    return positioned ? null : batch.sseBodies();
+    if (positioned) {
+      return null;
+    }
+    return chunks ? batch.sseBodiesChunk() : batch.sseBodies();
+  }
+
+  /** A frame of this stream's own, chunked here when the stream's bytes bypass Vert.x. */
+  @Override
+  protected Buffer controlForm(Buffer frame) {
+    return chunks ? HttpChunks.of(frame) : frame;
   }
 
   @Override

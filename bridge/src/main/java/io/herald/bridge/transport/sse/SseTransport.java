@@ -59,10 +59,12 @@ public final class SseTransport implements Handler<RoutingContext> {
     if (rc.request().version() != HttpVersion.HTTP_2) {
       response.setChunked(true);
     }
+    // The head goes out first, with the retry hint: the connection writes its stream as raw chunks
+    // once the head is on the socket.
+    response.write(SseFormat.retry(runtime.options().getSseRetry().toMillis()));
     SseConnection connection = new SseConnection(runtime, identity, rc.request());
     response.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     response.exceptionHandler(e -> connection.close(closedBy(e)));
-    response.write(SseFormat.retry(runtime.options().getSseRetry().toMillis()));
     Map<String, Position> cursor = StreamCursor.decode(lastEventId(rc), addresses.stream().filter(runtime.history()::keeps).toList());
     Future.all(addresses.stream().map(address -> connection.subscribe(address, cursor.get(address))).toList())
         .onSuccess(v -> {

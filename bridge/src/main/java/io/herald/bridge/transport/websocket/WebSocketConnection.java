@@ -5,6 +5,7 @@ import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.EncodedBatch;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.WebSocketFraming;
+import io.herald.bridge.transport.ChannelSink;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
@@ -33,7 +34,7 @@ final class WebSocketConnection extends FrameConnection {
     // (writes to it fail quietly) until the close handler runs. Back-pressure is the channel's
     // writability either way, which Vert.x's writeQueueFull() and drain handler follow.
     if (channel != null) {
-      attach(new ChannelSink(channel));
+      attach(new ChannelSink(channel, channel));
     } else {
       attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false, socket::isClosed));
     }
