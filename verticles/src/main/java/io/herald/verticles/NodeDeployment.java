@@ -101,8 +101,9 @@ public final class NodeDeployment {
     JsonObject facts = new JsonObject().put("http", address).put("startedAt", services.state().startedAt().toString());
     return services.membership().publish(facts).onSuccess(v -> {
       services.state().serving(address);
-      LOG.log(Level.INFO, "node {0} serving on {1} ({2} HTTP verticle instances, {3})", services.membership().nodeId(),
-          address, services.config().httpInstances(), vertx.isClustered() ? "clustered" : "standalone");
+      LOG.log(Level.INFO, "node {0} serving on {1} ({2} HTTP verticle instances, {3}, {4} sockets)", services.membership().nodeId(),
+          address, services.config().httpInstances(), vertx.isClustered() ? "clustered" : "standalone",
+          vertx.isNativeTransportEnabled() ? "native" : "NIO");
     });
   }
 

@@ -28,7 +28,7 @@ public final class MeteredVertx {
         // Vert.x under a name already there would report into the first one's registry.
         .setRegistryName("herald-" + UUID.randomUUID());
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
   }
 }
