@@ -58,6 +58,10 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
       // The client hung up during the handshake: Vert.x refuses handlers on a closed socket.
       return;
     }
+    if (channel != null) {
+      // Every write of Herald's to this socket happens on this event loop (see DirectWrites).
+      DirectWrites.apply(channel);
+    }
     WebSocketConnection connection = new WebSocketConnection(runtime, identity, socket, channel);
     socket.textMessageHandler(connection::onText);
     socket.binaryMessageHandler(b -> connection.onBinary());
