@@ -13,7 +13,7 @@ import java.util.List;
  * Runs the workloads against Herald and Nchan, servers pinned to core 0 and load generators to core 1,
  * and writes {@code results.json} and {@code results.md}. Usage:
  * {@code java -jar herald-bench.jar [--repo DIR] [--reps 3] [--only w1,w2,w3,w4,profile] [--quick]
- * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse] [--w2-kinds herald-ws] [--profile-kind herald-ws]}. W3 (three clustered Herald nodes) is
+ * [--w1-sizes 1000,10000] [--w1-kinds herald-sse,nchan-sse] [--w2-kinds herald-ws] [--w4-cases herald-sse:1,nchan-sse:1] [--profile-kind herald-ws]}. W3 (three clustered Herald nodes) is
  * {@link ClusterWorkload}.
  */
 public final class Driver {
@@ -30,6 +30,7 @@ public final class Driver {
   private int[] w1Sizes;
   private String[] w1Kinds;
   private String[] w2Kinds;
+  private String[] w4Cases;
   private String profileKind;
 
   private Driver(Path repo, Path out, int reps, boolean quick) {
@@ -48,6 +49,7 @@ public final class Driver {
     int[] w1Sizes = null;
     String[] w1Kinds = null;
     String[] w2Kinds = null;
+    String[] w4Cases = null;
     String profileKind = "herald-sse";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -58,6 +60,7 @@ public final class Driver {
         case "--w1-sizes" -> w1Sizes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--w1-kinds" -> w1Kinds = args[++i].split(",");
         case "--w2-kinds" -> w2Kinds = args[++i].split(",");
+        case "--w4-cases" -> w4Cases = args[++i].split(",");
         case "--profile-kind" -> profileKind = args[++i];
         case "--report" -> {
           // Rewrites results.md from a results.json (for a run that was cut short).
@@ -77,6 +80,7 @@ public final class Driver {
     driver.w1Sizes = w1Sizes;
     driver.w1Kinds = w1Kinds;
     driver.w2Kinds = w2Kinds;
+    driver.w4Cases = w4Cases;
     driver.profileKind = profileKind;
     driver.results.put("started", stamp).put("reps", reps).put("quick", quick)
         .put("machine", Procs.run(10, "sh", "-c", "nproc; uname -r; grep -m1 'model name' /proc/cpuinfo").trim())
@@ -162,10 +166,10 @@ public final class Driver {
     JsonArray rows = new JsonArray();
     results.put("w4", rows);
     int users = quick ? 500 : 10_000;
-    Object[][] cases = {{"herald-sse", 1}, {"herald-sse", 50}, {"nchan-sse", 1}};
-    for (Object[] c : cases) {
-      String kind = (String) c[0];
-      int batch = (Integer) c[1];
+    String[] cases = w4Cases != null ? w4Cases : new String[] {"herald-sse:1", "herald-sse:50", "nchan-sse:1"};
+    for (String c : cases) {
+      String kind = c.split(":")[0];
+      int batch = Integer.parseInt(c.split(":")[1]);
       log("W4 users=" + users + " " + kind + " batch=" + batch);
       JsonObject row = new JsonObject().put("users", users).put("kind", kind).put("batch", batch);
       rows.add(row);
