@@ -272,7 +272,7 @@ public final class LoadGenerator {
         maxSeconds = Long.parseLong(args[i + 1]);
       }
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
     Context context = vertx.getOrCreateContext();
     LoadGenerator generator = new LoadGenerator(vertx);
     Thread watchdog = new Thread(() -> {
