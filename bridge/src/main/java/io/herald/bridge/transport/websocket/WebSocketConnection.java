@@ -10,6 +10,7 @@ import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 final class WebSocketConnection extends FrameConnection {
 
   private static final Buffer PING = Buffer.buffer();
+  /** The name Netty's server handshake gives the WebSocket frame encoder in the pipeline. */
+  private static final String NETTY_FRAME_ENCODER = "wsencoder";
 
   private final ServerWebSocket socket;
   // The socket's TCP channel, when known: events then go out as frame bytes built once per node, a
@@ -34,7 +37,9 @@ final class WebSocketConnection extends FrameConnection {
     // (writes to it fail quietly) until the close handler runs. Back-pressure is the channel's
     // writability either way, which Vert.x's writeQueueFull() and drain handler follow.
     if (channel != null) {
-      attach(new ChannelSink(channel, channel));
+      // The frames are made already: they enter the pipeline below Netty's WebSocket encoder.
+      ChannelHandlerContext encoder = channel.pipeline().context(NETTY_FRAME_ENCODER);
+      attach(new ChannelSink(channel, encoder != null ? encoder : channel));
     } else {
       attach(new StreamSink(socket, frame -> socket.writeFrame(TextFrames.of(frame)), false, socket::isClosed));
     }
