@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What every transport's connection shares: its subscriptions in the hub, its bounded queue, its
@@ -45,7 +46,10 @@ public abstract class BaseConnection implements ClientConnection {
   protected final BridgeRuntime runtime;
   private final String id;
   private Identity identity;
-  private long lastBeat = System.currentTimeMillis();
+  // Heartbeats are spread over the interval (connections opened together would otherwise all beat
+  // in the same tick, a burst of writes that delays events), and only quiet streams need them.
+  private long lastBeat;
+  private boolean deliveredSinceBeat;
   private final Set<String> subscriptions = new LinkedHashSet<>();
   // Addresses with history only: the position of the last event this client was given.
   private final Map<String, Position> positions = new LinkedHashMap<>();
@@ -68,6 +72,8 @@ public abstract class BaseConnection implements ClientConnection {
     this.id = runtime.connections().newId();
     this.identity = identity;
     this.presence = runtime.node().presence().of(this);
+    long interval = Math.max(1, runtime.options().getHeartbeatInterval().toMillis());
+    this.lastBeat = System.currentTimeMillis() - ThreadLocalRandom.current().nextLong(interval);
   }
 
   /** Subclasses call this once, from their constructor, with the sink of their socket. */
@@ -188,6 +194,14 @@ public abstract class BaseConnection implements ClientConnection {
       lastBeat = now;
     }
     onTick(now, beat);
+    if (beat) {
+      deliveredSinceBeat = false;
+    }
+  }
+
+  /** Whether events went to the client since the last heartbeat: bytes on the wire keep proxies from timing the stream out just as well. */
+  protected final boolean deliveredSinceLastBeat() {
+    return deliveredSinceBeat;
   }
 
   /** Liveness checks of the transport; {@code heartbeat} is true once per heartbeat interval. */
@@ -315,6 +329,7 @@ public abstract class BaseConnection implements ClientConnection {
   public final void deliver(EncodedEvent event) {
     if (closedBy == null && admit(event) && queue.offer(wireForm(event))) {
       delivered.increment();
+      deliveredSinceBeat = true;
     }
   }
 
@@ -395,6 +410,7 @@ public abstract class BaseConnection implements ClientConnection {
     if (whole != null) {
       if (queue.offer(whole)) {
         delivered.increment(batch.events().size());
+        deliveredSinceBeat = true;
       }
       return;
     }

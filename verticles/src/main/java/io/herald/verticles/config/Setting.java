@@ -17,7 +17,7 @@ public enum Setting {
   MAX_BODY_SIZE("max-body-size", "1MiB", "Largest HTTP request body (publish API, SockJS sends)."),
   QUEUE_SIZE("queue-size", "1024", "Frames a connection may have waiting when its socket is full; past it the client is closed as slow."),
   MAX_SUBSCRIPTIONS("max-subscriptions", "64", "Addresses one connection may subscribe to."),
-  HEARTBEAT_INTERVAL("heartbeat-interval", "15s", "SSE comment heartbeats, WebSocket pings and SockJS heartbeats."),
+  HEARTBEAT_INTERVAL("heartbeat-interval", "15s", "SSE comment heartbeats (on streams quiet for the interval), WebSocket pings and SockJS heartbeats."),
   IDLE_TIMEOUT("idle-timeout", "60s", "A WebSocket or SockJS client silent for this long is closed."),
   REPLY_TIMEOUT("reply-timeout", "10s", "Longest wait for a service's reply to a client's send."),
   JWT_SECRET("jwt-secret", "", "HS256 secret (at least 32 bytes) that verifies client tokens. Prefer the environment variable."),

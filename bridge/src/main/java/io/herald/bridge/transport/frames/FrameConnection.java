@@ -84,13 +84,16 @@ public abstract class FrameConnection extends BaseConnection {
     return event.frame();
   }
 
-  /** Sends a transport-level keep-alive if the transport has one of its own to send. */
   /** {@code {"type":"reset","address","position"}}: the cursor given for the address could not be continued. */
   @Override
   protected final Buffer resetFrame(String address, Position head) {
     return ControlFrames.reset(address, head);
   }
 
+  /**
+   * Sends a transport-level keep-alive if the transport has one of its own to send. Sent whatever
+   * the traffic: the client's answer is what keeps it from the idle timeout.
+   */
   protected abstract void keepAlive();
 
   /**

@@ -93,7 +93,7 @@ final class SseConnection extends BaseConnection {
 
   @Override
   protected void onTick(long now, boolean heartbeat) {
-    if (heartbeat && queueIdle()) {
+    if (heartbeat && !deliveredSinceLastBeat() && queueIdle()) {
       send(SseFormat.HEARTBEAT);
     }
   }

@@ -182,6 +182,21 @@ class SseTransportTest {
     assertEquals(BridgeOptions.DEFAULT_SSE_RETRY.toMillis(), sse.retry());
   }
 
+  @Test
+  void aStreamCarryingEventsNeedsNoHeartbeats() {
+    start(new BridgeOptions().setHeartbeatInterval(Duration.ofMillis(100)));
+    SseClient busy = open("address=" + A);
+    SseClient quiet = open("address=public.quiet");
+    long timer = vertx.setPeriodic(20, t -> vertx.eventBus().publish(A, "tick"));
+    try {
+      await(quiet.comments(5));
+      assertTrue(busy.events("message").size() >= 10, () -> "busy got " + busy.events().size() + " events");
+      assertEquals(List.of(), busy.comments(), "no heartbeat while events flow");
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource(delimiter = '|', value = {
       "/sse                                       | 400 | bad-address",
