@@ -1,5 +1,6 @@
 package io.herald.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -29,6 +30,7 @@ final class EventScanner {
   private int index;
   private long number;
   private long seq;
+  private Sink sink;
 
   /** @param readyMarker bytes that mean "subscribed", or {@code null} when the transport is ready at once */
   EventScanner(byte[] readyMarker) {
@@ -50,46 +52,60 @@ final class EventScanner {
   void scan(Buffer buffer, Sink sink) {
     int length = buffer.length();
     for (int i = 0; i < length; i++) {
-      byte b = buffer.getByte(i);
-      if (!ready) {
-        readyIndex = advance(readyMarker, readyIndex, b);
-        if (readyIndex == readyMarker.length) {
-          ready = true;
-          sink.ready();
+      accept(buffer.getByte(i), sink);
+    }
+  }
+
+  /** The same over a Netty buffer, read in place (a socket's bytes, before any copy). */
+  void scan(ByteBuf bytes, Sink sink) {
+    this.sink = sink;
+    bytes.forEachByte(this::process);
+  }
+
+  private boolean process(byte b) {
+    accept(b, sink);
+    return true;
+  }
+
+  private void accept(byte b, Sink sink) {
+    if (!ready) {
+      readyIndex = advance(readyMarker, readyIndex, b);
+      if (readyIndex == readyMarker.length) {
+        ready = true;
+        sink.ready();
+      }
+    }
+    switch (mode) {
+      case 0 -> {
+        index = advance(SEQ, index, b);
+        if (index == SEQ.length) {
+          mode = 1;
+          number = 0;
         }
       }
-      switch (mode) {
-        case 0 -> {
-          index = advance(SEQ, index, b);
-          if (index == SEQ.length) {
-            mode = 1;
-            number = 0;
-          }
+      case 1 -> {
+        if (b >= '0' && b <= '9') {
+          number = number * 10 + (b - '0');
+        } else {
+          seq = number;
+          mode = 2;
+          index = advance(TIME, 0, b);
         }
-        case 1 -> {
-          if (b >= '0' && b <= '9') {
-            number = number * 10 + (b - '0');
-          } else {
-            seq = number;
-            mode = 2;
-            index = advance(TIME, 0, b);
-          }
+      }
+      case 2 -> {
+        index = advance(TIME, index, b);
+        if (index == TIME.length) {
+          mode = 3;
+          number = 0;
         }
-        case 2 -> {
-          index = advance(TIME, index, b);
-          if (index == TIME.length) {
-            mode = 3;
-            number = 0;
-          }
-        }
-        default -> {
-          if (b >= '0' && b <= '9') {
-            number = number * 10 + (b - '0');
-          } else {
-            sink.event(seq, number);
-            mode = 0;
-            index = advance(SEQ, 0, b);
-          }
+      }
+      default -> {
+        if (b >= '0' && b <= '9') {
+          number = number * 10 + (b - '0');
+        } else {
+          sink.event(seq, number);
+          mode = 0;
+          index = advance(SEQ, 0, b);
         }
       }
     }

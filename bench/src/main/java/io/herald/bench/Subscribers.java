@@ -8,6 +8,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.util.ArrayList;
@@ -143,26 +147,46 @@ final class Subscribers {
     request.append("\r\n");
     return netClient(source).connect(port, host).compose(socket -> {
       Promise<Void> answered = Promise.promise();
-      Buffer head = Buffer.buffer();
-      socket.handler(buf -> {
-        if (answered.future().isComplete()) {
-          received(sub, buf);
-          return;
+      // The socket's bytes are taken in Netty's pipeline, in place, before Vert.x copies them into
+      // a Buffer and queues them for a handler: per read, only what the count needs is done.
+      ChannelHandlerContext vertx = ((NetSocketInternal) socket).channelHandlerContext();
+      vertx.pipeline().addBefore(vertx.name(), "bench-stream", new ChannelInboundHandlerAdapter() {
+        private final StringBuilder head = new StringBuilder();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          ByteBuf bytes = (ByteBuf) msg;
+          try {
+            if (!answered.future().isComplete() && !statusLine(bytes)) {
+              return;
+            }
+            if (stats.recording) {
+              stats.reads++;
+            }
+            sub.scanner.scan(bytes, sub);
+          } finally {
+            bytes.release();
+          }
         }
-        head.appendBuffer(buf);
-        String text = head.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-        int eol = text.indexOf("\r\n");
-        if (eol < 0) {
-          return;
+
+        /** Reads up to the end of the status line; false while it has not all come. */
+        private boolean statusLine(ByteBuf bytes) {
+          while (bytes.isReadable()) {
+            char c = (char) bytes.readByte();
+            head.append(c);
+            if (c == '\n') {
+              if (head.toString().startsWith("HTTP/1.1 200")) {
+                answered.tryComplete();
+                connected(sub);
+                return true;
+              }
+              answered.tryFail("refused: " + head.toString().trim());
+              socket.close();
+              return false;
+            }
+          }
+          return false;
         }
-        if (!text.startsWith("HTTP/1.1 200")) {
-          answered.tryFail("refused: " + text.substring(0, Math.min(text.length(), 300)));
-          socket.close();
-          return;
-        }
-        answered.tryComplete();
-        connected(sub);
-        received(sub, head);
       });
       socket.closeHandler(v -> {
         answered.tryFail("closed before answering");
