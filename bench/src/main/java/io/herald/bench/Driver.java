@@ -144,6 +144,7 @@ public final class Driver {
       double stepSeconds = quick ? 1.5 : 2;
       warmup(gen, moderate * 3, 1);
       settle(server);
+      warmup(gen, moderate * 3, 1, 1);
       JsonArray a = new JsonArray();
       JsonArray b = new JsonArray();
       double start = moderate * 2;
@@ -179,6 +180,7 @@ public final class Driver {
         connect(gen, server, kind, users, true, 2);
         warmup(gen, 4000, batch);
         settle(server);
+        warmup(gen, 4000, batch, 1);
         JsonArray runs = new JsonArray();
         double start = batch > 1 ? 20_000 : 5_000;
         for (int r = 0; r < reps; r++) {
