@@ -3,11 +3,6 @@ package io.herald.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,7 +38,6 @@ final class Subscribers {
   private final Tokens tokens;
   private final String subject;
   private final Map<Integer, NetClient> netClients = new HashMap<>();
-  private final Map<Integer, WebSocketClient> wsClients = new HashMap<>();
   private String sharedToken;
   private boolean closing;
   int ready;
@@ -100,7 +94,6 @@ final class Subscribers {
   void close() {
     closing = true;
     netClients.values().forEach(NetClient::close);
-    wsClients.values().forEach(WebSocketClient::close);
   }
 
   private Future<Void> open(Sub sub) {
@@ -118,17 +111,53 @@ final class Subscribers {
       case HERALD_SOCKJS -> "/eventbus/websocket?access_token=" + token;
       default -> "/sub?id=" + address;
     };
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
-    return wsClient(source).connect(options).map(ws -> {
-      ws.handler(buf -> received(sub, buf));
-      ws.closeHandler(v -> lost(sub));
-      ws.exceptionHandler(e -> { });
-      if (kind.herald) {
-        ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + address + "\",\"id\":1}");
-      }
-      sub.socket = ws;
-      connected(sub);
-      return null;
+    return openWebSocket(sub, port, source, uri,
+        kind.herald ? "{\"type\":\"register\",\"address\":\"" + address + "\",\"id\":1}" : null);
+  }
+
+  /**
+   * A WebSocket subscriber on a plain socket, read in place ({@link WebSocketReader}): the upgrade
+   * written as bytes, the frames walked, data bytes scanned, pings answered; then the register
+   * frame, where the server wants one.
+   */
+  private Future<Void> openWebSocket(Sub sub, int port, int source, String uri, String register) {
+    return netClient(source).connect(port, host).compose(socket -> {
+      Promise<Void> answered = Promise.promise();
+      WebSocketReader reader = new WebSocketReader();
+      ChannelHandlerContext vertx = ((NetSocketInternal) socket).channelHandlerContext();
+      vertx.pipeline().addBefore(vertx.name(), "bench-websocket", new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          ByteBuf bytes = (ByteBuf) msg;
+          try {
+            if (answered.future().isComplete() && stats.recording) {
+              stats.reads++;
+            }
+            reader.read(bytes, ctx, sub.scanner, sub);
+            String status = reader.status();
+            if (status != null && !answered.future().isComplete()) {
+              if (!status.equals("101")) {
+                answered.tryFail("refused: " + status);
+                socket.close();
+                return;
+              }
+              answered.tryComplete();
+              connected(sub);
+              if (register != null) {
+                ctx.writeAndFlush(WebSocketReader.text(register));
+              }
+            }
+          } finally {
+            bytes.release();
+          }
+        }
+      });
+      socket.closeHandler(v -> {
+        answered.tryFail("closed before answering");
+        lost(sub);
+      });
+      socket.exceptionHandler(e -> { });
+      return socket.write(WebSocketReader.request(host, port, uri)).compose(v -> answered.future());
     });
   }
 
@@ -214,13 +243,6 @@ final class Subscribers {
     }
   }
 
-  private void received(Sub sub, Buffer buf) {
-    if (stats.recording) {
-      stats.reads++;
-    }
-    sub.scanner.scan(buf, sub);
-  }
-
   private void lost(Sub sub) {
     if (!sub.open) {
       return;
@@ -246,12 +268,6 @@ final class Subscribers {
         new NetClientOptions().setLocalAddress(sourceAddress(s)).setConnectTimeout(20_000).setTcpNoDelay(true)));
   }
 
-  private WebSocketClient wsClient(int source) {
-    return wsClients.computeIfAbsent(source, s -> vertx.createWebSocketClient(
-        new WebSocketClientOptions().setLocalAddress(sourceAddress(s)).setMaxConnections(PER_SOURCE + 16)
-            .setConnectTimeout(20_000).setIdleTimeout(0)));
-  }
-
   private String sourceAddress(int source) {
     int last = sourceBase + source;
     if (last > 254) {
@@ -267,7 +283,6 @@ final class Subscribers {
     /** Index of the server port this subscriber connects to. */
     final int node;
     final EventScanner scanner = new EventScanner(kind.readyMarker());
-    WebSocket socket;
     boolean open;
     boolean isReady;
     long next = -1;

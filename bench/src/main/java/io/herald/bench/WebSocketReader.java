@@ -1,0 +1,141 @@
+package io.herald.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The server's half of a WebSocket on a plain socket, read in place: skips the HTTP head of the
+ * upgrade answer, then walks the frames, giving the payload bytes of data frames to the scanner
+ * (which only looks for its markers) and answering pings. The generator's counterpart of Herald's
+ * own once-encoded frames, as cheap per read as its SSE reader, so that a WebSocket measurement is
+ * not the generator's limit sooner than an SSE one.
+ */
+final class WebSocketReader {
+
+  private static final int HEAD = 0;
+  private static final int FRAME_START = 1;
+  private static final int FRAME_LENGTH = 2;
+  private static final int PAYLOAD = 3;
+
+  private int state = HEAD;
+  // HEAD: how much of "\r\n\r\n" has been seen
+  private int headMatch;
+  private final StringBuilder statusLine = new StringBuilder();
+  private boolean statusDone;
+  private int opcode;
+  private int lengthBytesLeft;
+  private long payloadLeft;
+  private byte[] control;
+  private int controlAt;
+
+  /** The upgrade request, ready to write. */
+  static String request(String host, int port, String uri) {
+    byte[] key = new byte[16];
+    ThreadLocalRandom.current().nextBytes(key);
+    return "GET " + uri + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + java.util.Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  }
+
+  /** A client text frame (masked, as a client's must be). */
+  static ByteBuf text(String message) {
+    byte[] payload = message.getBytes(StandardCharsets.UTF_8);
+    return masked(0x81, payload);
+  }
+
+  /**
+   * @return {@code null} while the answer's status line has not all come, {@code "101"} once the
+   *     upgrade was accepted, or the status line of a refusal
+   */
+  String status() {
+    return statusDone ? (statusLine.toString().startsWith("HTTP/1.1 101") ? "101" : statusLine.toString().trim()) : null;
+  }
+
+  /** Reads what came; payload bytes of data frames go to {@code scanner}, pings are answered on {@code ctx}. */
+  void read(ByteBuf bytes, ChannelHandlerContext ctx, EventScanner scanner, EventScanner.Sink sink) {
+    while (bytes.isReadable()) {
+      switch (state) {
+        case HEAD -> {
+          byte b = bytes.readByte();
+          if (!statusDone) {
+            statusLine.append((char) b);
+            statusDone = b == '\n';
+          }
+          headMatch = b == "\r\n\r\n".charAt(headMatch) ? headMatch + 1 : b == '\r' ? 1 : 0;
+          if (headMatch == 4) {
+            state = FRAME_START;
+          }
+        }
+        case FRAME_START -> {
+          opcode = bytes.readByte() & 0x0f;
+          state = FRAME_LENGTH;
+          lengthBytesLeft = -1;
+        }
+        case FRAME_LENGTH -> {
+          if (lengthBytesLeft < 0) {
+            int len = bytes.readByte() & 0x7f;
+            if (len == 126 || len == 127) {
+              lengthBytesLeft = len == 126 ? 2 : 8;
+              payloadLeft = 0;
+              break;
+            }
+            payloadLeft = len;
+          } else {
+            payloadLeft = payloadLeft << 8 | (bytes.readByte() & 0xff);
+            if (--lengthBytesLeft > 0) {
+              break;
+            }
+          }
+          if (opcode >= 8) {
+            control = new byte[(int) payloadLeft];
+            controlAt = 0;
+          }
+          state = PAYLOAD;
+          if (payloadLeft == 0) {
+            endFrame(ctx);
+          }
+        }
+        default -> {
+          int n = (int) Math.min(payloadLeft, bytes.readableBytes());
+          if (opcode >= 8) {
+            bytes.readBytes(control, controlAt, n);
+            controlAt += n;
+          } else {
+            scanner.scan(bytes.slice(bytes.readerIndex(), n), sink);
+            bytes.skipBytes(n);
+          }
+          payloadLeft -= n;
+          if (payloadLeft == 0) {
+            endFrame(ctx);
+          }
+        }
+      }
+    }
+  }
+
+  private void endFrame(ChannelHandlerContext ctx) {
+    if (opcode == 0x9) {
+      ctx.writeAndFlush(masked(0x8a, control));
+    }
+    state = FRAME_START;
+  }
+
+  private static ByteBuf masked(int first, byte[] payload) {
+    ByteBuf frame = Unpooled.buffer(payload.length + 14);
+    frame.writeByte(first);
+    if (payload.length < 126) {
+      frame.writeByte(0x80 | payload.length);
+    } else {
+      frame.writeByte(0x80 | 126).writeShort(payload.length);
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.writeBytes(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.writeByte(payload[i] ^ mask[i & 3]);
+    }
+    return frame;
+  }
+}

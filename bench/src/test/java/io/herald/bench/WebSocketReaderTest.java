@@ -1,0 +1,84 @@
+package io.herald.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WebSocketReaderTest {
+
+  private final List<Long> seqs = new ArrayList<>();
+  private final EventScanner scanner = new EventScanner(null);
+  private final EventScanner.Sink sink = new EventScanner.Sink() {
+    @Override
+    public void event(long seq, long sentNanos) {
+      seqs.add(seq);
+    }
+
+    @Override
+    public void ready() {
+    }
+  };
+
+  @Test
+  void readsDataFramesAnswersPingsAndSurvivesAnySplit() {
+    byte[] head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    String big = "{\"seq\":2,\"t\":22,\"pad\":\"" + "x".repeat(300) + "\"}";
+    ByteBuf all = Unpooled.buffer()
+        .writeBytes(head)
+        .writeBytes(frame(0x81, "{\"seq\":1,\"t\":11}"))
+        .writeBytes(frame(0x89, "hi"))
+        .writeBytes(frame(0x81, big));
+    for (int split = 1; split <= all.readableBytes(); split += 7) {
+      seqs.clear();
+      WebSocketReader reader = new WebSocketReader();
+      EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          ByteBuf bytes = (ByteBuf) msg;
+          reader.read(bytes, ctx, scanner, sink);
+          bytes.release();
+        }
+      });
+      assertNull(reader.status());
+      ByteBuf copy = all.copy();
+      while (copy.isReadable()) {
+        channel.writeInbound(copy.readRetainedSlice(Math.min(split, copy.readableBytes())));
+      }
+      copy.release();
+      assertEquals("101", reader.status());
+      assertEquals(List.of(1L, 2L), seqs);
+      ByteBuf pong = channel.readOutbound();
+      assertEquals(0x8a, pong.readUnsignedByte());
+      assertEquals(0x80 | 2, pong.readUnsignedByte(), "masked, two bytes");
+      byte[] mask = new byte[4];
+      pong.readBytes(mask);
+      assertEquals('h', (byte) (pong.readByte() ^ mask[0]));
+      assertEquals('i', (byte) (pong.readByte() ^ mask[1]));
+      pong.release();
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  private static byte[] frame(int first, String payload) {
+    byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+    ByteBuf f = Unpooled.buffer().writeByte(first);
+    if (p.length < 126) {
+      f.writeByte(p.length);
+    } else {
+      f.writeByte(126).writeShort(p.length);
+    }
+    f.writeBytes(p);
+    byte[] out = new byte[f.readableBytes()];
+    f.readBytes(out);
+    return out;
+  }
+}
