@@ -65,6 +65,12 @@ public final class SseTransport implements Handler<RoutingContext> {
     SseConnection connection = new SseConnection(runtime, identity, rc.request());
     response.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     response.exceptionHandler(e -> connection.close(closedBy(e)));
+    if (response.closed()) {
+      // The client left while its token was checked: Vert.x reported that close before there was a
+      // handler to hear it, and would not again.
+      connection.close(CloseReason.CLIENT_CLOSED);
+      return;
+    }
     Map<String, Position> cursor = StreamCursor.decode(lastEventId(rc), addresses.stream().filter(runtime.history()::keeps).toList());
     Future.all(addresses.stream().map(address -> connection.subscribe(address, cursor.get(address))).toList())
         .onSuccess(v -> {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.BridgeStats;
 import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.auth.Identity;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.Http;
 import io.herald.bridge.support.Http.Reply;
@@ -195,6 +196,31 @@ class SseTransportTest {
     } finally {
       vertx.cancelTimer(timer);
     }
+  }
+
+  /**
+   * A client gone while its token was being checked: the stream opens on a closed connection, whose
+   * close Vert.x has already reported, so the connection must find that out itself and let go of its
+   * subscription rather than stay in the registry for good.
+   */
+  @Test
+  void aClientGoneDuringAuthenticationLeavesNothingBehind() {
+    Promise<Void> closed = Promise.promise();
+    server = await(BridgeServer.start(vertx, new BridgeOptions(), AllowListRules.defaults(),
+        token -> closed.future().compose(v -> vertx.timer(100)).map(t ->
+            new Identity("slow", java.util.Set.of(), java.util.Set.of(), Long.MAX_VALUE, new JsonObject()))));
+    Promise<Void> sent = Promise.promise();
+    vertx.runOnContext(v -> vertx.createNetClient().connect(server.port(), "127.0.0.1").onSuccess(socket -> {
+      socket.closeHandler(c -> closed.tryComplete());
+      socket.write("GET /sse?address=" + A + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n")
+          .onComplete(w -> vertx.setTimer(100, t -> socket.close().onComplete(c -> sent.tryComplete())));
+    }));
+    await(sent.future());
+    await(closed.future());
+    await(vertx.timer(400));
+    BridgeStats stats = await(server.stats());
+    assertEquals(0, stats.connections(), stats::toString);
+    assertEquals(0, stats.subscriptions(), stats::toString);
   }
 
   @ParameterizedTest(name = "{0} -> {1} {2}")
