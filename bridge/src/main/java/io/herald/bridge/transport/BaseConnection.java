@@ -472,7 +472,7 @@ public abstract class BaseConnection implements ClientConnection {
     positions.clear();
     catchingUp.clear();
     groups.clear();
-    queue.clear();
+    queue.close();
     runtime.connections().remove(this, reason);
     runtime.node().connections().closed(this, reason);
     runtime.node().metrics().closed(reason);

@@ -1,6 +1,7 @@
 package io.herald.bridge.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundInvoker;
@@ -23,6 +24,7 @@ public final class ChannelSink implements FrameSink {
 
   private final Channel channel;
   private final ChannelOutboundInvoker entry;
+  private final ChannelHandler writability;
   private Handler<Void> drain;
 
   /**
@@ -33,7 +35,7 @@ public final class ChannelSink implements FrameSink {
   public ChannelSink(Channel channel, ChannelOutboundInvoker entry) {
     this.channel = channel;
     this.entry = entry;
-    channel.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+    this.writability = new ChannelInboundHandlerAdapter() {
       @Override
       public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && drain != null) {
@@ -41,7 +43,20 @@ public final class ChannelSink implements FrameSink {
         }
         ctx.fireChannelWritabilityChanged();
       }
-    });
+    };
+    channel.pipeline().addFirst(writability);
+  }
+
+  /**
+   * Takes the writability handler off the pipeline: an SSE stream that ended leaves its HTTP/1.1
+   * connection open for the client's next request, perhaps the next stream, which adds its own.
+   */
+  @Override
+  public void release() {
+    drain = null;
+    if (channel.pipeline().context(writability) != null) {
+      channel.pipeline().remove(writability);
+    }
   }
 
   @Override

@@ -17,4 +17,8 @@ public interface FrameSink {
    * written one message at a time (WebSocket, SockJS).
    */
   boolean coalesces();
+
+  /** The connection has closed: let go of anything the sink put on the socket (its connection may outlive it). */
+  default void release() {
+  }
 }

@@ -84,10 +84,16 @@ public final class OutboundQueue {
     return waiter.future();
   }
 
-  /** Drops what is waiting; called when the connection closes. */
+  /** Drops what is waiting. */
   public void clear() {
     backlog.clear();
     releaseWaiters();
+  }
+
+  /** Drops what is waiting and releases the sink; called when the connection closes. */
+  public void close() {
+    clear();
+    sink.release();
   }
 
   private void releaseWaiters() {
