@@ -340,7 +340,9 @@ public abstract class BaseConnection implements ClientConnection {
       return true;
     }
     String address = event.envelope().address();
-    if (catchingUp.contains(address)) {
+    // Checked for emptiness first: with thousands of connections, each event's lookup in a
+    // connection's own set is a cache miss, and almost no connection is ever catching up.
+    if (!catchingUp.isEmpty() && catchingUp.contains(address)) {
       return false;
     }
     Position mine = positions.get(address);
@@ -363,7 +365,7 @@ public abstract class BaseConnection implements ClientConnection {
     }
     String address = events.get(0).envelope().address();
     Position mine = positions.get(address);
-    if (catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || first.sameEpoch(mine) && first.seq() > mine.seq())) {
+    if (!catchingUp.isEmpty() && catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || first.sameEpoch(mine) && first.seq() > mine.seq())) {
       return false;
     }
     positions.put(address, events.get(events.size() - 1).envelope().position());
