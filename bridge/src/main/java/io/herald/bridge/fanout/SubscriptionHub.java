@@ -55,6 +55,11 @@ public final class SubscriptionHub {
   private final History history;
   private final HeraldMetrics metrics;
   private final Map<String, AddressFanout> fanouts = new HashMap<>();
+  // Addresses with events waiting for this turn's hand-out, in the order they got their first one:
+  // one task per turn for the whole hub, not one per address (a node of per-user addresses would
+  // otherwise queue a task for nearly every event).
+  private List<AddressFanout> waiting = new ArrayList<>();
+  private boolean handOutScheduled;
   private long delivered;
 
   /** A hub for addresses without history. */
@@ -142,6 +147,25 @@ public final class SubscriptionHub {
     return fanout;
   }
 
+  private void awaitHandOut(AddressFanout fanout) {
+    waiting.add(fanout);
+    if (!handOutScheduled) {
+      handOutScheduled = true;
+      // Runs after the tasks already queued on this loop, which may carry more events.
+      vertx.getOrCreateContext().runOnContext(v -> handOut());
+    }
+  }
+
+  private void handOut() {
+    handOutScheduled = false;
+    List<AddressFanout> due = waiting;
+    waiting = new ArrayList<>();
+    // A fanout flushed early (a full batch) or released since is here with nothing pending: a no-op.
+    for (int i = 0; i < due.size(); i++) {
+      due.get(i).flush();
+    }
+  }
+
   private final class AddressFanout {
     final MessageConsumer<Object> consumer;
     final Future<Void> registered;
@@ -150,9 +174,8 @@ public final class SubscriptionHub {
     // Rebuilt only when membership changes, so dispatch allocates nothing per subscriber and a
     // subscriber may unsubscribe (even close) while an event is being handed out.
     Subscriber[] snapshot;
-    // Events received but not yet handed out; one flush per event-loop turn hands them out.
+    // Events received but not yet handed out; the hub's one hand-out per event-loop turn flushes them.
     final List<EncodedEvent> pending = new ArrayList<>();
-    boolean flushScheduled;
 
     AddressFanout(String address, MessageConsumer<Object> consumer) {
       this.consumer = consumer;
@@ -226,16 +249,12 @@ public final class SubscriptionHub {
       if (!pending.isEmpty() && (pending.get(0).envelope().position() == null) != (event.envelope().position() == null)) {
         flush();
       }
+      if (pending.isEmpty()) {
+        awaitHandOut(this);
+      }
       pending.add(event);
       if (pending.size() >= MAX_BATCH) {
         flush();
-      } else if (!flushScheduled) {
-        flushScheduled = true;
-        // Runs after the tasks already queued on this loop, which may carry more events for us.
-        vertx.getOrCreateContext().runOnContext(v -> {
-          flushScheduled = false;
-          flush();
-        });
       }
     }
 
