@@ -39,7 +39,12 @@ public final class BusEnvelopes {
 
   /** Delivery options of an event that history has given a position. */
   public static DeliveryOptions positioned(Position position, String type, long ts) {
-    return deliveryOptions(position.toString(), type, ts).addHeader(HEADER_POSITION, position.toString());
+    return positioned(position.toString(), type, ts);
+  }
+
+  /** The same, with the position already in its text form ({@code Position.toString()}). */
+  public static DeliveryOptions positioned(String position, String type, long ts) {
+    return deliveryOptions(position, type, ts).addHeader(HEADER_POSITION, position);
   }
 
   /** Delivery options of an event for current subscribers only: no position, never recorded in history. */
@@ -68,8 +73,10 @@ public final class BusEnvelopes {
    */
   public static Envelope fromMessage(Message<?> message, EventIds ids, long now) {
     MultiMap headers = message.headers();
-    Position position = Position.parse(headers.get(HEADER_POSITION));
-    String id = position != null ? position.toString() : headers.get(HEADER_ID);
+    String positionText = headers.get(HEADER_POSITION);
+    Position position = Position.parse(positionText);
+    // A position's text is its id (Herald writes it as Position.toString(); read back as it came).
+    String id = position != null ? positionText : headers.get(HEADER_ID);
     return new Envelope(
         id != null && EventNames.isValid(id) ? id : ids.next(),
         message.address(),

@@ -65,18 +65,26 @@ public final class Sequencer {
             metrics.appendFailed();
           }
         });
+    if (appended.succeeded() && !tails.containsKey(address)) {
+      // The store answered at once (the in-memory one does) and no earlier publish of the address
+      // is waiting: nothing to keep order with, so the event leaves now, without the chain below.
+      return Future.succeededFuture(publishAt(address, type, body, ts, appended.result()));
+    }
     Promise<Void> turn = Promise.promise();
     Future<Void> previous = tails.put(address, turn.future());
     Future<Void> wait = previous == null ? Future.succeededFuture() : previous;
-    Future<String> published = wait.transform(ignored -> appended).map(position -> {
-      bus.publish(address, body, BusEnvelopes.positioned(position, type, ts));
-      metrics.published(address);
-      return position.toString();
-    });
+    Future<String> published = wait.transform(ignored -> appended).map(position -> publishAt(address, type, body, ts, position));
     published.onComplete(done -> {
       turn.complete();
       tails.remove(address, turn.future());
     });
     return published;
+  }
+
+  private String publishAt(String address, String type, Object body, long ts, Position position) {
+    String id = position.toString();
+    bus.publish(address, body, BusEnvelopes.positioned(id, type, ts));
+    metrics.published(address);
+    return id;
   }
 }
