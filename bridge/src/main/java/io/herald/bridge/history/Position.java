@@ -1,8 +1,5 @@
 package io.herald.bridge.history;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Where an event stands in its address's history: the history's epoch and the event's sequence
  * number in it. Sequence numbers start at 1 and have no gaps; the epoch changes only when the
@@ -17,15 +14,40 @@ public record Position(String epoch, long seq) {
   /** A cursor that could not be read: it matches no history, so resuming from it yields a reset. */
   public static final Position UNKNOWN = new Position("?", 0);
 
-  private static final Pattern TEXT = Pattern.compile("([A-Za-z0-9]{0,16})\\.(\\d{1,18})");
+  private static final int MAX_EPOCH = 16;
+  private static final int MAX_DIGITS = 18;
 
-  /** @return the position, or {@code null} if the text is not one */
+  /**
+   * Reads {@code epoch.seq}: an epoch of at most 16 ASCII letters and digits, a dot, and 1 to 18
+   * digits. Checked by hand rather than by a regular expression: every event a node receives
+   * carries one.
+   *
+   * @return the position, or {@code null} if the text is not one
+   */
   public static Position parse(String text) {
     if (text == null) {
       return null;
     }
-    Matcher m = TEXT.matcher(text);
-    return m.matches() ? new Position(m.group(1), Long.parseLong(m.group(2))) : null;
+    int dot = text.indexOf('.');
+    int digits = text.length() - dot - 1;
+    if (dot < 0 || dot > MAX_EPOCH || digits < 1 || digits > MAX_DIGITS) {
+      return null;
+    }
+    for (int i = 0; i < dot; i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
+        return null;
+      }
+    }
+    long seq = 0;
+    for (int i = dot + 1; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      seq = seq * 10 + (c - '0');
+    }
+    return new Position(text.substring(0, dot), seq);
   }
 
   public boolean sameEpoch(Position other) {
