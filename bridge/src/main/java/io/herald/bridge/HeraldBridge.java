@@ -13,6 +13,7 @@ import io.herald.bridge.publish.SendApi;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.ConnectionRegistry;
 import io.herald.bridge.transport.QueryCheck;
+import io.herald.bridge.transport.RequestBodies;
 import io.herald.bridge.transport.sockjs.SockJsTransport;
 import io.herald.bridge.transport.sse.SseTransport;
 import io.herald.bridge.transport.websocket.WebSocketTransport;
@@ -20,7 +21,6 @@ import io.herald.bridge.auth.Authenticator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -98,12 +98,12 @@ public final class HeraldBridge {
     router.delete(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
     router.post(SendApi.PATH)
         .handler(QueryCheck.INSTANCE)
-        .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
+        .handler(RequestBodies.bounded(runtime.options()))
         .handler(new SendApi(runtime))
         .failureHandler(HttpErrors::onFailure);
     router.post(PublishApi.PATH)
         .handler(QueryCheck.INSTANCE)
-        .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
+        .handler(RequestBodies.bounded(runtime.options()))
         .handler(new PublishApi(runtime))
         .failureHandler(HttpErrors::onFailure);
     return this;

@@ -6,9 +6,9 @@ import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.QueryCheck;
+import io.herald.bridge.transport.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -53,7 +53,7 @@ public final class SockJsTransport {
     // xhr_send and jsonp_send bodies: bounded before SockJS reads them.
     router.post(PATH + "/*")
         .handler(QueryCheck.INSTANCE)
-        .handler(BodyHandler.create(false).setBodyLimit(runtime.options().getMaxBodySize()))
+        .handler(RequestBodies.bounded(runtime.options()))
         .failureHandler(HttpErrors::onFailure);
     String nodeAddress = runtime.options().getNodeAddress();
     if (nodeAddress != null && owners == null) {
