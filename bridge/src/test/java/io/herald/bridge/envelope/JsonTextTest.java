@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonTextTest {
@@ -39,6 +44,29 @@ class JsonTextTest {
     assertEquals("9223372036854775807", JsonText.encodeBody(Long.MAX_VALUE));
     assertEquals("1.5", JsonText.encodeBody(1.5d));
     assertEquals("false", JsonText.encodeBody(false));
+  }
+
+  @Test
+  void encodesTreesAsJsonEncodeDoes() {
+    JsonObject tree = new JsonObject()
+        .put("text", "é \"quoted\" \u2028 \n tab\t")
+        .put("numbers", new JsonArray().add(0).add(-7L).add(1.5e300).add(3.25f).add(new BigDecimal("1.10")).add(new BigInteger("123456789012345678901234567890")))
+        .put("bytes", new byte[] {1, 2, 3})
+        .put("when", Instant.parse("2026-11-23T06:00:00Z"))
+        .put("nested", new JsonObject().put("empty", new JsonArray()).putNull("nothing").put("yes", true))
+        .put("map", Map.of("k", List.of(1, "two")));
+    assertEquals(Json.encode(tree), JsonText.encodeBody(tree));
+    JsonArray array = new JsonArray().add(tree).add("x").addNull();
+    assertEquals(Json.encode(array), JsonText.encodeBody(array));
+  }
+
+  /** A value only databind knows how to write. */
+  public record Point(int x, int y) {}
+
+  @Test
+  void anObjectInsideATreeIsEncodedByDatabind() {
+    JsonObject tree = new JsonObject().put("point", new Point(1, 2));
+    assertEquals("{\"point\":{\"x\":1,\"y\":2}}", JsonText.encodeBody(tree));
   }
 
   @Test
