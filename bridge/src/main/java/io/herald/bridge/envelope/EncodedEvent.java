@@ -46,10 +46,13 @@ public final class EncodedEvent {
     return sseBody;
   }
 
-  /** {@link #sse()} as an HTTP/1.1 chunk, ready for the socket of a chunked stream. */
+  /**
+   * {@link #sse()} as an HTTP/1.1 chunk, ready for the socket of a chunked stream; made from the
+   * text when no subscriber needed the plain form (HTTP/1.1 streams are nearly all of them).
+   */
   public Buffer sseChunk() {
     if (sseChunk == null) {
-      sseChunk = HttpChunks.of(sse());
+      sseChunk = sse != null ? HttpChunks.of(sse) : HttpChunks.of(SseFormat.eventText(envelope.id(), envelope.type(), envelope.toJson()));
     }
     return sseChunk;
   }
@@ -57,7 +60,7 @@ public final class EncodedEvent {
   /** {@link #sseBody()} as an HTTP/1.1 chunk. */
   public Buffer sseBodyChunk() {
     if (sseBodyChunk == null) {
-      sseBodyChunk = HttpChunks.of(sseBody());
+      sseBodyChunk = sseBody != null ? HttpChunks.of(sseBody) : HttpChunks.of(SseFormat.eventText(null, envelope.type(), envelope.toJson()));
     }
     return sseBodyChunk;
   }

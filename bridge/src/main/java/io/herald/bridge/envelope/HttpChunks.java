@@ -19,10 +19,21 @@ public final class HttpChunks {
     if (bytes.length() == 0) {
       return bytes;
     }
-    byte[] size = Integer.toHexString(bytes.length()).getBytes(StandardCharsets.US_ASCII);
-    return Buffer.buffer(size.length + bytes.length() + 4)
-        .appendBytes(size).appendBytes(CRLF)
-        .appendBuffer(bytes)
-        .appendBytes(CRLF);
+    return header(bytes.length()).appendBuffer(bytes).appendBytes(CRLF);
+  }
+
+  /** {@code text}'s UTF-8 bytes as one chunk, made without an intermediate buffer of the text. */
+  public static Buffer of(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length == 0) {
+      return Buffer.buffer();
+    }
+    return header(bytes.length).appendBytes(bytes).appendBytes(CRLF);
+  }
+
+  /** A buffer holding a chunk's size line, with room for its bytes and the closing CRLF. */
+  private static Buffer header(int length) {
+    byte[] size = Integer.toHexString(length).getBytes(StandardCharsets.US_ASCII);
+    return Buffer.buffer(size.length + length + 4).appendBytes(size).appendBytes(CRLF);
   }
 }

@@ -16,7 +16,7 @@ public final class SseFormat {
 
   private SseFormat() {}
 
-  public static Buffer event(String id, String event, String data) {
+  public static String eventText(String id, String event, String data) {
     StringBuilder out = new StringBuilder(data.length() + 48);
     if (id != null) {
       requireSingleLine("id", id);
@@ -28,7 +28,11 @@ public final class SseFormat {
     }
     appendData(out, data);
     out.append('\n');
-    return Buffer.buffer(out.toString());
+    return out.toString();
+  }
+
+  public static Buffer event(String id, String event, String data) {
+    return Buffer.buffer(eventText(id, event, data));
   }
 
   public static Buffer retry(long millis) {

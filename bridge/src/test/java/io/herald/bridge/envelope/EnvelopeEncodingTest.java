@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
@@ -37,6 +38,18 @@ class EnvelopeEncodingTest {
     assertEquals("id: abc-1\nevent: price\ndata: " + envelope.toJson() + "\n\n", event.sse().toString());
     assertSame(event.sse(), event.sse());
     assertSame(event.frame(), event.frame());
+  }
+
+  @Test
+  void chunkFormsAreThePlainFormsChunkedWhicheverIsBuiltFirst() {
+    EncodedEvent chunkFirst = new EncodedEvent(envelope);
+    Buffer chunk = chunkFirst.sseChunk();
+    Buffer body = chunkFirst.sseBodyChunk();
+    EncodedEvent plainFirst = new EncodedEvent(envelope);
+    assertEquals(HttpChunks.of(plainFirst.sse()), chunk);
+    assertEquals(HttpChunks.of(plainFirst.sseBody()), body);
+    assertEquals(chunk, plainFirst.sseChunk());
+    assertEquals(body, plainFirst.sseBodyChunk());
   }
 
   @Test

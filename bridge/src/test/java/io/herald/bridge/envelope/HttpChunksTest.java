@@ -15,7 +15,14 @@ class HttpChunksTest {
   }
 
   @Test
+  void aChunkOfTextCountsItsUtf8Bytes() {
+    assertEquals("6\r\nhéllo\r\n", HttpChunks.of("héllo").toString());
+    assertEquals(HttpChunks.of(Buffer.buffer("data: x\n\n")), HttpChunks.of("data: x\n\n"));
+  }
+
+  @Test
   void nothingStaysNothingRatherThanEndingTheBody() {
     assertEquals(0, HttpChunks.of(Buffer.buffer()).length());
+    assertEquals(0, HttpChunks.of("").length());
   }
 }
