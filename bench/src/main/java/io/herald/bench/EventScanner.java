@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -31,6 +32,8 @@ final class EventScanner {
   private long number;
   private long seq;
   private Sink sink;
+  // One processor for the scanner's life: a method reference per call would be an object per frame.
+  private final ByteProcessor processor = this::process;
 
   /** @param readyMarker bytes that mean "subscribed", or {@code null} when the transport is ready at once */
   EventScanner(byte[] readyMarker) {
@@ -58,8 +61,16 @@ final class EventScanner {
 
   /** The same over a Netty buffer, read in place (a socket's bytes, before any copy). */
   void scan(ByteBuf bytes, Sink sink) {
+    scan(bytes, bytes.readerIndex(), bytes.readableBytes(), sink);
+  }
+
+  /**
+   * The same over {@code length} bytes of a buffer from {@code index}, without moving its indexes:
+   * a WebSocket frame's payload, scanned where it lies, with no slice and no processor per frame.
+   */
+  void scan(ByteBuf bytes, int index, int length, Sink sink) {
     this.sink = sink;
-    bytes.forEachByte(this::process);
+    bytes.forEachByte(index, length, processor);
   }
 
   private boolean process(byte b) {

@@ -103,7 +103,7 @@ final class WebSocketReader {
             bytes.readBytes(control, controlAt, n);
             controlAt += n;
           } else {
-            scanner.scan(bytes.slice(bytes.readerIndex(), n), sink);
+            scanner.scan(bytes, bytes.readerIndex(), n, sink);
             bytes.skipBytes(n);
           }
           payloadLeft -= n;
