@@ -68,7 +68,12 @@ public final class Sequencer {
     if (appended.succeeded() && !tails.containsKey(address)) {
       // The store answered at once (the in-memory one does) and no earlier publish of the address
       // is waiting: nothing to keep order with, so the event leaves now, without the chain below.
-      return Future.succeededFuture(publishAt(address, type, body, ts, appended.result()));
+      try {
+        return Future.succeededFuture(publishAt(address, type, body, ts, appended.result()));
+      } catch (RuntimeException e) {
+        // As from the chain below: the caller gets a failed future, never an exception.
+        return Future.failedFuture(e);
+      }
     }
     Promise<Void> turn = Promise.promise();
     Future<Void> previous = tails.put(address, turn.future());
