@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 public final class EncodedEvent {
 
   private final Envelope envelope;
+  private String json;
   private Buffer sse;
   private Buffer sseBody;
   private Buffer sseChunk;
@@ -29,7 +30,7 @@ public final class EncodedEvent {
   /** The SSE event: {@code id:} the cursor, {@code event:} the type, {@code data:} the envelope JSON. */
   public Buffer sse() {
     if (sse == null) {
-      sse = SseFormat.event(envelope.id(), envelope.type(), envelope.toJson());
+      sse = Buffer.buffer(sseText(true));
     }
     return sse;
   }
@@ -41,7 +42,7 @@ public final class EncodedEvent {
    */
   public Buffer sseBody() {
     if (sseBody == null) {
-      sseBody = SseFormat.event(null, envelope.type(), envelope.toJson());
+      sseBody = Buffer.buffer(sseText(false));
     }
     return sseBody;
   }
@@ -52,7 +53,7 @@ public final class EncodedEvent {
    */
   public Buffer sseChunk() {
     if (sseChunk == null) {
-      sseChunk = sse != null ? HttpChunks.of(sse) : HttpChunks.of(SseFormat.eventText(envelope.id(), envelope.type(), envelope.toJson()));
+      sseChunk = sse != null ? HttpChunks.of(sse) : HttpChunks.of(sseText(true));
     }
     return sseChunk;
   }
@@ -60,9 +61,18 @@ public final class EncodedEvent {
   /** {@link #sseBody()} as an HTTP/1.1 chunk. */
   public Buffer sseBodyChunk() {
     if (sseBodyChunk == null) {
-      sseBodyChunk = sseBody != null ? HttpChunks.of(sseBody) : HttpChunks.of(SseFormat.eventText(null, envelope.type(), envelope.toJson()));
+      sseBodyChunk = sseBody != null ? HttpChunks.of(sseBody) : HttpChunks.of(sseText(false));
     }
     return sseBodyChunk;
+  }
+
+  /** The SSE event's text, with or without its {@code id:} line; every SSE form is made from it. */
+  private String sseText(boolean withId) {
+    if (json == null) {
+      // Once per event, whichever forms its subscribers need.
+      json = envelope.toJson();
+    }
+    return SseFormat.eventText(withId ? envelope.id() : null, envelope.type(), json);
   }
 
   /**
