@@ -43,6 +43,8 @@ public final class HeraldBridge {
   private final BridgeRuntime runtime;
   private final SockJsTransport sockJs;
   private final long heartbeatTimer;
+  /** Set by the first drain: a bridge drains once, and later calls wait for that one. */
+  private Future<Void> drained;
 
   private HeraldBridge(BridgeRuntime runtime) {
     this.runtime = runtime;
@@ -134,9 +136,18 @@ public final class HeraldBridge {
    * (to another node), and unregisters every consumer. Completes once every socket has taken its
    * farewell and closed, or after {@code grace}, whichever comes first. Call it while the HTTP server
    * still runs (a verticle's {@code stop()} does): closing the server first would cut the farewells
-   * short.
+   * short. With several bridges on one port (a verticle's instances), drain them all before any
+   * server closes: an xhr-polling client's next poll, which carries its farewell, may arrive on any
+   * of them. A second call returns the first one's future.
    */
   public Future<Void> drain(Duration grace) {
+    if (drained == null) {
+      drained = drainNow(grace);
+    }
+    return drained;
+  }
+
+  private Future<Void> drainNow(Duration grace) {
     runtime.vertx().cancelTimer(heartbeatTimer);
     runtime.connections().all().forEach(c -> c.close(CloseReason.SHUTDOWN));
     Future<Void> farewells = runtime.connections().socketsClosed()

@@ -11,6 +11,7 @@ import io.herald.verticles.http.AccessLog;
 import io.herald.verticles.http.DevTokenApi;
 import io.herald.verticles.metrics.MetricsEndpoint;
 import io.herald.verticles.node.DrainGate;
+import io.herald.verticles.node.NodeDrain;
 import io.herald.verticles.node.NodeServices;
 import io.herald.verticles.ready.EventLoops;
 import io.herald.verticles.ready.Readiness;
@@ -80,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     BridgeOptions options = new BridgeOptions(config.bridge()).setNodeAddress(nodeAddress);
     bridge = HeraldBridge.create(vertx, options, node.security().rules(), node.security().authenticator());
     NodeConnections.answerWith(vertx, node.membership().nodeId(), bridge::stats);
+    NodeDrain.answerWith(vertx, node.membership().nodeId(), this::drain);
     if (config.accessLog()) {
       router.route().handler(new AccessLog());
     }
@@ -116,9 +118,11 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * The graceful half of a node's stop, in this order: every client is told to reconnect elsewhere
    * while the server still runs to carry the farewells, the bridge waits for them to go out, and
-   * only then does the server close, once its open connections finished. Both waits share one
-   * grace, so the rest of the shutdown timeout is left for leaving the cluster. Vert.x would
-   * otherwise close the server right after this returns, cutting the farewells short.
+   * only then does the server close, once its open connections finished. A node's stop drains every
+   * instance's bridge ({@link NodeDrain}) before undeploying any, so here the bridge has usually
+   * drained already. The waits share one grace, counted from when the node began draining, so the
+   * rest of the shutdown timeout is left for leaving the cluster. Vert.x would otherwise close the
+   * server right after this returns, cutting the farewells short.
    */
   @Override
   public Future<?> stop() {
@@ -127,11 +131,16 @@ public final class HttpVerticle extends VerticleBase {
     if (bridge == null) {
       return Future.succeededFuture();
     }
-    long deadline = System.nanoTime() + config.drainGrace().toNanos();
-    return bridge.drain(config.drainGrace()).eventually(() -> {
+    long deadline = System.nanoTime() + node.state().drainLeft(config.drainGrace()).toNanos();
+    return drain().eventually(() -> {
       long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
       return server == null ? Future.succeededFuture() : server.shutdown(left, TimeUnit.MILLISECONDS);
     });
+  }
+
+  /** Tells this instance's clients to reconnect elsewhere; waits for their farewells within the node's grace. */
+  private Future<Void> drain() {
+    return bridge.drain(node.state().drainLeft(config.drainGrace()));
   }
 
   /** The port this instance listens on (the chosen one when configured with 0). */

@@ -6,6 +6,7 @@ import io.herald.verticles.cluster.NodeConnections;
 import io.herald.verticles.cluster.NodeReportVerticle;
 import io.herald.verticles.config.HeraldConfig;
 import io.herald.verticles.metrics.NodeMeters;
+import io.herald.verticles.node.NodeDrain;
 import io.herald.verticles.node.NodeServices;
 import io.herald.verticles.node.NodeState;
 import io.herald.verticles.ready.CheckState;
@@ -133,9 +134,11 @@ public final class NodeDeployment {
    * <ol>
    *   <li>{@code /ready} answers 503 and new requests are refused, so load balancers stop sending
    *       clients here while those already here are told to leave;
-   *   <li>the HTTP verticles are undeployed: each tells its clients to reconnect elsewhere (SSE: a
-   *       short {@code retry:} and a {@code shutdown} event; WebSocket and SockJS: close code 1012)
-   *       and waits, bounded, for those last bytes to go out before its server closes;
+   *   <li>every HTTP verticle instance tells its clients to reconnect elsewhere (SSE: a short
+   *       {@code retry:} and a {@code shutdown} event; WebSocket and SockJS: close code 1012) and
+   *       waits, bounded, for those last bytes to go out; all of them, before any server closes,
+   *       since a client's last poll may arrive on any instance's connection ({@link NodeDrain});
+   *   <li>the HTTP verticles are undeployed: each server closes once its open requests finished;
    *   <li>Vert.x closes: the other verticles stop and the node leaves the cluster, whose members
    *       drop it from their view at once instead of after missed heartbeats.
    * </ol>
@@ -152,7 +155,14 @@ public final class NodeDeployment {
           .onSuccess(counts -> LOG.log(Level.INFO,
               "draining: telling {0,choice,0#no client|1#1 client|1<{0,number,integer} clients} to reconnect elsewhere",
               counts.getInteger("connections")))
-          .transform(counted -> vertx.undeploy(httpDeployment))
+          .transform(counted -> NodeDrain.drainAll(vertx, nodeId(), services.config().httpInstances(), services.config().drainGrace()))
+          .andThen(drained -> {
+            if (drained.succeeded() && drained.result() < services.config().httpInstances()) {
+              LOG.log(Level.WARNING, "{0} of {1} HTTP verticle instances finished draining within the grace; closing anyway",
+                  drained.result(), services.config().httpInstances());
+            }
+          })
+          .transform(drained -> vertx.undeploy(httpDeployment))
           .eventually(vertx::close)
           .onSuccess(done -> LOG.log(Level.INFO, "stopped in {0} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)))
           .onComplete(stopped);

@@ -1,5 +1,6 @@
 package io.herald.verticles.node;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -16,6 +17,7 @@ public final class NodeState {
   private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private volatile Phase phase = Phase.STARTING;
   private volatile String httpAddress;
+  private volatile long drainingSince;
 
   public Phase phase() {
     return phase;
@@ -41,6 +43,21 @@ public final class NodeState {
 
   /** The node is stopping: it answers not-ready and refuses new requests from now on. */
   public void draining() {
-    phase = Phase.DRAINING;
+    if (phase != Phase.DRAINING) {
+      drainingSince = System.nanoTime();
+      phase = Phase.DRAINING;
+    }
+  }
+
+  /**
+   * What is left of {@code grace} counted from when the node began draining (all of it while the
+   * node does not drain): the steps of a stop share one grace, whichever instance runs them.
+   */
+  public Duration drainLeft(Duration grace) {
+    if (phase != Phase.DRAINING) {
+      return grace;
+    }
+    long left = grace.toNanos() - (System.nanoTime() - drainingSince);
+    return Duration.ofNanos(Math.max(0, left));
   }
 }
