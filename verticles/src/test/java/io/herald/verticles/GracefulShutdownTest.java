@@ -15,6 +15,8 @@ import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.WebSocketFrameClient;
 import io.herald.bridge.support.XhrPollingFrameClient;
+import io.herald.verticles.cluster.NodeConnections;
+import io.herald.verticles.node.NodeDrain;
 import io.herald.verticles.support.HeraldCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -23,6 +25,8 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +106,41 @@ class GracefulShutdownTest {
     assertEquals(1012, await(polling.next(err("shutdown"))).getInteger("failureCode"));
 
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(), "the node no longer accepts connections");
+  }
+
+  /**
+   * The drain that a stop runs first tells every instance's clients to leave and leaves every
+   * server up: a client's last request may arrive on any instance's connection ({@link NodeDrain}).
+   */
+  @Test
+  void theDrainReachesEveryInstanceAndLeavesEveryServerUp() {
+    int port = node.httpPort();
+    // Connections are handed to the two instances in turn: four land on both.
+    List<FrameClient> subscribers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      subscribers.add(subscribed(await(onLoop(clients, () -> WebSocketFrameClient.raw(clients, port, "/ws?access_token=" + reader))), "r" + i));
+    }
+    assertEquals(4, connections());
+
+    node.state().draining();
+    int drained = await(onLoop(nodeVertx, () -> NodeDrain.drainAll(nodeVertx, node.nodeId(), 2, Duration.ofSeconds(5))));
+
+    assertEquals(2, drained, "both instances answered");
+    for (FrameClient ws : subscribers) {
+      assertEquals(1012, await(ws.next(err("shutdown"))).getInteger("failureCode"));
+    }
+    assertEquals(0, connections());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(200, Http.get(http, port, "/health").status(), "fresh connections are still served after the drain");
+    }
+    // The stop that follows finds the bridges drained and only closes the servers.
+    await(node.shutdown());
+    assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+  }
+
+  private int connections() {
+    return await(onLoop(nodeVertx, () -> NodeConnections.gather(nodeVertx, node.nodeId(), 2, NodeConnections.GATHER_TIMEOUT)))
+        .getInteger("connections");
   }
 
   private static FrameClient subscribed(FrameClient client, String id) {
