@@ -25,9 +25,13 @@ public final class NodeDrain {
 
   private NodeDrain() {}
 
-  /** Registers an HTTP verticle instance's drain; unregistered with the instance's deployment. */
+  /**
+   * Registers an HTTP verticle instance's drain; unregistered with the instance's deployment. The
+   * instance answers once its drain is over, failed or not (a cluster map it could not clean up,
+   * say): waiting out the grace for it would only delay the rest of the stop.
+   */
   public static MessageConsumer<Object> answerWith(Vertx vertx, String nodeId, Supplier<Future<Void>> drain) {
-    return InstanceQuery.answerWith(vertx, ADDRESS + nodeId, () -> drain.get().map(v -> new JsonObject()));
+    return InstanceQuery.answerWith(vertx, ADDRESS + nodeId, () -> drain.get().otherwiseEmpty().map(v -> new JsonObject()));
   }
 
   /**
