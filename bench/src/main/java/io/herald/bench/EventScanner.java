@@ -61,7 +61,7 @@ final class EventScanner {
   }
 
   /**
-   * The same over {@code length} bytes of a buffer from {@code index}, without moving its indexes:
+   * The same over {@code length} bytes of a buffer from {@code from}, without moving its indexes:
    * a WebSocket frame's payload, scanned where it lies, with no slice and no processor per frame.
    *
    * <p>Between events it skips to the next {@code q}, eight bytes at a time, rather than looking at
