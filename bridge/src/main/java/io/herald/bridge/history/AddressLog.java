@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.herald.bridge.history.hazelcast.HistorySerialization;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +17,8 @@ public final class AddressLog implements IdentifiedDataSerializable {
 
   private String epoch;
   private long lastSeq;
-  private ArrayDeque<StoredEvent> events = new ArrayDeque<>();
+  // Sequence numbers have no gaps, so the oldest retained event's is lastSeq - count + 1.
+  private PackedEvents events = new PackedEvents();
 
   public AddressLog(String epoch) {
     this.epoch = epoch;
@@ -34,8 +34,8 @@ public final class AddressLog implements IdentifiedDataSerializable {
   /** Assigns the next sequence number, keeps the event and drops what the retention no longer allows. */
   public Position append(String type, long ts, String dataJson, Retention retention, long now) {
     lastSeq++;
-    events.addLast(new StoredEvent(lastSeq, type, ts, dataJson));
-    while (events.size() > retention.size()) {
+    events.addLast(ts, type, dataJson);
+    while (events.count() > retention.size()) {
       events.removeFirst();
     }
     trim(retention, now);
@@ -44,15 +44,17 @@ public final class AddressLog implements IdentifiedDataSerializable {
 
   public HistoryPage read(long afterSeq, int limit, Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
-    List<StoredEvent> out = new ArrayList<>(Math.min(limit, events.size()));
+    List<StoredEvent> out = new ArrayList<>(Math.min(limit, events.count()));
     long firstSeq = lastSeq + 1;
-    for (StoredEvent event : events) {
-      if (event.ts() < oldestAllowed) {
+    long seq = lastSeq - events.count() + 1;
+    for (int i = 0, at = events.first(); i < events.count(); i++, seq++, at = events.next(at)) {
+      long ts = events.ts(at);
+      if (ts < oldestAllowed) {
         continue;
       }
-      firstSeq = Math.min(firstSeq, event.seq());
-      if (event.seq() > afterSeq && out.size() < limit) {
-        out.add(event);
+      firstSeq = Math.min(firstSeq, seq);
+      if (seq > afterSeq && out.size() < limit) {
+        out.add(new StoredEvent(seq, events.type(at), ts, events.data(at)));
       }
     }
     return new HistoryPage(epoch, firstSeq, lastSeq, out);
@@ -60,7 +62,7 @@ public final class AddressLog implements IdentifiedDataSerializable {
 
   private void trim(Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
-    while (!events.isEmpty() && events.peekFirst().ts() < oldestAllowed) {
+    while (events.count() > 0 && events.ts(events.first()) < oldestAllowed) {
       events.removeFirst();
     }
   }
@@ -79,9 +81,10 @@ public final class AddressLog implements IdentifiedDataSerializable {
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeString(epoch);
     out.writeLong(lastSeq);
-    out.writeInt(events.size());
-    for (StoredEvent event : events) {
-      HistorySerialization.writeEvent(out, event);
+    out.writeInt(events.count());
+    long seq = lastSeq - events.count() + 1;
+    for (int i = 0, at = events.first(); i < events.count(); i++, seq++, at = events.next(at)) {
+      HistorySerialization.writeEvent(out, new StoredEvent(seq, events.type(at), events.ts(at), events.data(at)));
     }
   }
 
@@ -90,9 +93,10 @@ public final class AddressLog implements IdentifiedDataSerializable {
     epoch = in.readString();
     lastSeq = in.readLong();
     int count = in.readInt();
-    events = new ArrayDeque<>(count);
+    events = new PackedEvents();
     for (int i = 0; i < count; i++) {
-      events.addLast(HistorySerialization.readEvent(in));
+      StoredEvent event = HistorySerialization.readEvent(in);
+      events.addLast(event.ts(), event.type(), event.dataJson());
     }
   }
 }
