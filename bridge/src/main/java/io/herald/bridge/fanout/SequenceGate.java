@@ -35,7 +35,11 @@ final class SequenceGate {
   private final Consumer<EncodedEvent> next;
   private final HeraldMetrics metrics;
   private final TreeMap<Long, EncodedEvent> early = new TreeMap<>();
-  private Position last;
+  // Where the address stands: kept as text and number, not as the last event's position, which
+  // would be a young object stored into this long-lived gate on every event (a card for each young
+  // collection to scan). The epoch is null until the gate is started.
+  private String lastEpoch;
+  private long lastSeq;
   private long gapTimer = -1;
   private boolean closed;
 
@@ -50,12 +54,13 @@ final class SequenceGate {
 
   /** The position of the last event let through; {@link Position#NONE} before the first. */
   Position position() {
-    return last == null ? Position.NONE : last;
+    return lastEpoch == null ? Position.NONE : new Position(lastEpoch, lastSeq);
   }
 
   /** Sets where the address stood when its consumer was registered; events held until then are sorted out. */
   void start(Position head) {
-    last = head;
+    lastEpoch = head.epoch();
+    lastSeq = head.seq();
     var held = new java.util.ArrayList<>(early.values());
     early.clear();
     held.forEach(this::offer);
@@ -63,21 +68,22 @@ final class SequenceGate {
 
   void offer(EncodedEvent event) {
     Position p = event.envelope().position();
-    if (last == null) {
+    if (lastEpoch == null) {
       early.put(p.seq(), event);
       return;
     }
-    if (!p.sameEpoch(last)) {
+    if (!p.epoch().equals(lastEpoch)) {
       // The address's first history, or its history was lost and begun again under a new epoch:
       // numbering starts over at 1.
       early.clear();
-      last = new Position(p.epoch(), 0);
+      lastEpoch = p.epoch();
+      lastSeq = 0;
     }
-    if (p.seq() <= last.seq()) {
+    if (p.seq() <= lastSeq) {
       metrics.dropped(DropReason.DUPLICATE, 1);
       return;
     }
-    if (p.seq() == last.seq() + 1) {
+    if (p.seq() == lastSeq + 1) {
       pass(event);
       release();
       return;
@@ -105,7 +111,8 @@ final class SequenceGate {
   }
 
   private void pass(EncodedEvent event) {
-    last = event.envelope().position();
+    // Only events of the gate's epoch get here: offer moved it to theirs, and a gap is filled from it.
+    lastSeq = event.envelope().position().seq();
     next.accept(event);
   }
 
@@ -113,10 +120,10 @@ final class SequenceGate {
   private void release() {
     while (!early.isEmpty()) {
       long seq = early.firstKey();
-      if (seq <= last.seq()) {
+      if (seq <= lastSeq) {
         early.pollFirstEntry();
         metrics.dropped(DropReason.DUPLICATE, 1);
-      } else if (seq == last.seq() + 1) {
+      } else if (seq == lastSeq + 1) {
         pass(early.pollFirstEntry().getValue());
       } else {
         return;
@@ -129,10 +136,10 @@ final class SequenceGate {
   }
 
   private void fillGap() {
-    if (closed || early.isEmpty() || last == null) {
+    if (closed || early.isEmpty() || lastEpoch == null) {
       return;
     }
-    Position from = last;
+    Position from = position();
     int limit = (int) Math.min(early.firstKey() - from.seq() - 1, MAX_FILL);
     // Every event held now was appended before it was published, so history's head covers it.
     java.util.Set<Long> heldBefore = java.util.Set.copyOf(early.keySet());
@@ -140,7 +147,7 @@ final class SequenceGate {
       if (closed) {
         return;
       }
-      if (!from.equals(last)) {
+      if (!from.equals(position())) {
         // Events arrived meanwhile; whatever is still missing gets its own wait.
         if (!early.isEmpty()) {
           armGapTimer();
@@ -157,19 +164,19 @@ final class SequenceGate {
           metrics.dropped(DropReason.BEYOND_HEAD, beyond);
         }
         for (StoredEvent stored : page.events()) {
-          if (stored.seq() == last.seq() + 1) {
+          if (stored.seq() == lastSeq + 1) {
             pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
           }
         }
-        if (page.events().size() == limit && !early.isEmpty() && early.firstKey() > last.seq() + 1) {
+        if (page.events().size() == limit && !early.isEmpty() && early.firstKey() > lastSeq + 1) {
           fillGap();
           return;
         }
       }
-      if (!early.isEmpty() && early.firstKey() > last.seq() + 1) {
+      if (!early.isEmpty() && early.firstKey() > lastSeq + 1) {
         // Not in history either (aged out, or history unreachable): go on from what is here.
-        metrics.dropped(DropReason.GAP, early.firstKey() - 1 - last.seq());
-        last = new Position(last.epoch(), early.firstKey() - 1);
+        metrics.dropped(DropReason.GAP, early.firstKey() - 1 - lastSeq);
+        lastSeq = early.firstKey() - 1;
       }
       release();
     });

@@ -18,7 +18,6 @@ import io.herald.bridge.target.Targets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +51,9 @@ public abstract class BaseConnection implements ClientConnection {
   private boolean deliveredSinceBeat;
   private final Set<String> subscriptions = new LinkedHashSet<>();
   // Addresses with history only: the position of the last event this client was given.
-  private final Map<String, Position> positions = new LinkedHashMap<>();
+  private final Cursors positions = new Cursors();
   private final Set<String> catchingUp = new HashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
-  // Read-only views, made once: SSE reads the positions for every event it writes.
-  private final Map<String, Position> positionsView = Collections.unmodifiableMap(positions);
   private Future<Void> userChannelReady = Future.succeededFuture();
   private final ConnectionPresence presence;
   // False until the client has been told who it is (SSE's connected event): presence waits for
@@ -136,7 +133,7 @@ public abstract class BaseConnection implements ClientConnection {
     JsonObject info = runtime.node().connections().describe(this);
     info.remove("ts");
     JsonObject cursors = new JsonObject();
-    positions.forEach((address, position) -> cursors.put(address, position.toString()));
+    positions.asPositions().forEach((address, position) -> cursors.put(address, position.toString()));
     return info.put("positions", cursors);
   }
 
@@ -234,8 +231,8 @@ public abstract class BaseConnection implements ClientConnection {
       return Future.failedFuture("connection closed");
     }
     if (!subscriptions.add(address)) {
-      if (since != null && positions.containsKey(address)) {
-        positions.put(address, since);
+      if (since != null && positions.has(address)) {
+        positions.moveTo(address, since);
         catchingUp.add(address);
       }
       return Future.succeededFuture();
@@ -251,7 +248,7 @@ public abstract class BaseConnection implements ClientConnection {
       }
       if (history) {
         Position now = runtime.hub().position(address);
-        positions.put(address, since != null ? since : now == null ? Position.NONE : now);
+        positions.moveTo(address, since != null ? since : now == null ? Position.NONE : now);
       }
       if (introduced) {
         presence.enter(address);
@@ -262,7 +259,7 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** Replays what the address's history holds after this connection's cursor, then lets live events through. */
   public Future<Void> catchUp(String address) {
-    if (!catchingUp.contains(address) || !positions.containsKey(address)) {
+    if (!catchingUp.contains(address) || !positions.has(address)) {
       return Future.succeededFuture();
     }
     return CatchUp.run(this, address);
@@ -270,12 +267,12 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** The cursor of an address with history: the last event given (or the start); {@code null} for other addresses. */
   public final Position position(String address) {
-    return positions.get(address);
+    return positions.position(address);
   }
 
   /** Every address with history and its cursor, in subscription order. */
   protected final Map<String, Position> positions() {
-    return positionsView;
+    return positions.asPositions();
   }
 
   @Override
@@ -345,14 +342,14 @@ public abstract class BaseConnection implements ClientConnection {
     if (!catchingUp.isEmpty() && catchingUp.contains(address)) {
       return false;
     }
-    Position mine = positions.get(address);
-    if (mine != null && !mine.epoch().isEmpty() && !p.sameEpoch(mine)) {
+    Cursors.Cursor mine = positions.cursor(address);
+    if (mine != null && !mine.epoch().isEmpty() && !mine.epoch().equals(p.epoch())) {
       // The address's history was lost and begun again: what this client missed cannot be told.
       sendReset(address, new Position(p.epoch(), p.seq() - 1));
     } else if (mine != null && p.seq() <= mine.seq()) {
       return false;
     }
-    positions.put(address, p);
+    positions.moveTo(address, p);
     return true;
   }
 
@@ -364,18 +361,18 @@ public abstract class BaseConnection implements ClientConnection {
       return true;
     }
     String address = events.get(0).envelope().address();
-    Position mine = positions.get(address);
-    if (!catchingUp.isEmpty() && catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || first.sameEpoch(mine) && first.seq() > mine.seq())) {
+    Cursors.Cursor mine = positions.cursor(address);
+    if (!catchingUp.isEmpty() && catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || mine.epoch().equals(first.epoch()) && first.seq() > mine.seq())) {
       return false;
     }
-    positions.put(address, events.get(events.size() - 1).envelope().position());
+    positions.moveTo(address, events.get(events.size() - 1).envelope().position());
     return true;
   }
 
   /** An event read from history by the catch-up: given whatever the live path is doing. */
   final void replay(EncodedEvent event) {
     if (closedBy == null) {
-      positions.put(event.envelope().address(), event.envelope().position());
+      positions.moveTo(event.envelope().address(), event.envelope().position());
       queue.offer(wireForm(event));
     }
   }
@@ -383,7 +380,7 @@ public abstract class BaseConnection implements ClientConnection {
   /** Tells the client its cursor could not be continued and moves it to {@code head}. */
   final void sendReset(String address, Position head) {
     runtime.node().metrics().reset();
-    positions.put(address, head);
+    positions.moveTo(address, head);
     send(resetFrame(address, head));
   }
 
