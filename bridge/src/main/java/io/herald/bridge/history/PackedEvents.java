@@ -102,25 +102,29 @@ final class PackedEvents {
   }
 
   /**
-   * Makes room for a record at the end: compacting in place, growing or shrinking, so that the
-   * array ends up between two and four times what is kept (less only near the largest array). It
-   * shrinks once what is kept falls under an eighth of it. Each byte is then copied a bounded
-   * number of times on average, and a long-lived address holds at most four times its events.
+   * Makes room for a record at the end, leaving the array about one and a half times what it then
+   * keeps: compacted in place when the array has that much room, else moved to a new one, larger or
+   * smaller (it shrinks once what is kept falls under a third of it). The free half-share means a
+   * move or compaction comes at most once per half of the kept bytes appended, so each appended byte
+   * costs about two copied ones; and an address holds at most one and a half times its events' bytes
+   * (a deque of event objects held about twice).
    */
   private void makeRoom(long recordSize) {
     int live = end - start;
     long needed = live + recordSize;
-    if (end + recordSize <= bytes.length && (bytes.length <= MIN_CAPACITY || needed * 8 > bytes.length)) {
+    boolean fits = end + recordSize <= bytes.length;
+    boolean roomy = bytes.length > MIN_CAPACITY && needed * 3 <= bytes.length;
+    if (fits && !roomy) {
       return;
     }
     if (needed > MAX_CAPACITY) {
       throw new IllegalStateException("history of one address would exceed " + MAX_CAPACITY + " bytes");
     }
-    int capacity = (int) Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, Long.highestOneBit(needed) << 2));
-    if (capacity == bytes.length) {
+    long target = Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, needed + needed / 2));
+    if (!roomy && target <= bytes.length) {
       System.arraycopy(bytes, start, bytes, 0, live);
     } else {
-      byte[] moved = new byte[capacity];
+      byte[] moved = new byte[(int) target];
       System.arraycopy(bytes, start, moved, 0, live);
       bytes = moved;
     }

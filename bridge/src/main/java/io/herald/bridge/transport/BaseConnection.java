@@ -349,7 +349,12 @@ public abstract class BaseConnection implements ClientConnection {
     } else if (mine != null && p.seq() <= mine.seq()) {
       return false;
     }
-    positions.moveTo(address, p);
+    if (mine != null) {
+      // Moved through the cursor in hand: a second lookup would be another cache miss per connection.
+      mine.moveTo(p);
+    } else {
+      positions.moveTo(address, p);
+    }
     return true;
   }
 
