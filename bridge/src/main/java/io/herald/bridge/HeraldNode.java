@@ -37,6 +37,9 @@ public final class HeraldNode {
 
   private static final Map<Vertx, HeraldNode> NODES = new HashMap<>();
 
+  /** How often an in-memory history applies retention to every address. */
+  static final long HISTORY_SWEEP_MILLIS = 60_000;
+
   private final ConnectionIds connectionIds = new ConnectionIds();
   private final HeraldMetrics metrics;
   private final Sequencer sequencer;
@@ -90,14 +93,23 @@ public final class HeraldNode {
         }
         return existing;
       }
-      History history = new History(policy, storeFor(vertx));
+      HistoryStore store = storeFor(vertx);
+      History history = new History(policy, store);
       HeraldNode node = new HeraldNode(vertx, history, presence);
       vertx.eventBus().addOutboundInterceptor(new HistoryInterceptor(node.sequencer));
       NODES.put(vertx, node);
+      // In memory, retention reaches the addresses nobody touches only through a sweep (a cluster's
+      // history map expires its own entries). It walks every address, so it runs on a worker.
+      long sweeper = store instanceof LocalHistoryStore local
+          ? vertx.setPeriodic(HISTORY_SWEEP_MILLIS, id -> vertx.executeBlocking(local::sweep, false))
+          : -1;
       if (vertx instanceof VertxInternal internal) {
         internal.addCloseHook(completion -> {
           synchronized (NODES) {
             NODES.remove(vertx);
+          }
+          if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
           }
           node.presence.close().onComplete(done -> completion.succeed());
         });

@@ -60,6 +60,16 @@ public final class AddressLog implements IdentifiedDataSerializable {
     return new HistoryPage(epoch, firstSeq, lastSeq, out);
   }
 
+  /** Drops the events older than the retention allows, without an append: for logs nobody touches. */
+  void expire(Retention retention, long now) {
+    trim(retention, now);
+  }
+
+  /** Events kept. */
+  int retained() {
+    return events.count();
+  }
+
   private void trim(Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
     while (events.count() > 0 && events.ts(events.first()) < oldestAllowed) {
