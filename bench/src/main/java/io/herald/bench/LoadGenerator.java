@@ -39,6 +39,7 @@ public final class LoadGenerator {
   private final Stats stats = new Stats();
   private Subscribers subscribers;
   private Publisher publisher;
+  private Publisher warmPublisher;
   private Tokens tokens;
   private String host = "127.0.0.1";
   private int publishPort;
@@ -53,6 +54,7 @@ public final class LoadGenerator {
       return switch (cmd.getString("cmd")) {
         case "connect" -> connect(cmd);
         case "publish" -> publish(cmd);
+        case "warmPublish" -> warmPublish(cmd);
         case "stats" -> Future.succeededFuture(statsJson());
         case "close" -> {
           close();
@@ -71,6 +73,9 @@ public final class LoadGenerator {
     }
     if (publisher != null) {
       publisher.close();
+    }
+    if (warmPublisher != null) {
+      warmPublisher.close();
     }
   }
 
@@ -123,6 +128,24 @@ public final class LoadGenerator {
     return json;
   }
 
+  /**
+   * Publishes to an address nobody subscribes to ({@code public.warm}, Nchan channel {@code warm}):
+   * enough requests for the server's JIT to compile its request path, without a fan-out. W1's
+   * moderate rate sends 2 to 20 requests a second, and a JVM server still compiling that path on
+   * its one core stalls the loop for milliseconds, while the subscribers' path is long warm.
+   */
+  private Future<JsonObject> warmPublish(JsonObject cmd) {
+    if (subscribers == null) {
+      return Future.failedFuture("connect first");
+    }
+    if (warmPublisher == null) {
+      warmPublisher = new Publisher(vertx, subscribers.kind.herald, AddressBook.single(subscribers.kind.herald, "warm"), host, publishPort,
+          tokens == null ? null : tokens.publisher());
+    }
+    return warmPublisher.run(cmd.getDouble("rate"), cmd.getDouble("seconds"), 1)
+        .map(run -> new JsonObject().put("requests", run.requests).put("errors", run.errors).put("firstError", run.firstError));
+  }
+
   private Future<JsonObject> publish(JsonObject cmd) {
     if (subscribers == null) {
       return Future.failedFuture("connect first");
@@ -135,6 +158,7 @@ public final class LoadGenerator {
     double seconds = cmd.getDouble("seconds");
     int batch = cmd.getInteger("batch", 1);
     long drainMs = cmd.getLong("drainMs", 2000L);
+    stats.perEvent = cmd.getBoolean("perEvent", false);
     AddressBook book = subscribers.book;
     return waitReady(10_000).compose(v -> {
       long[] startSeq = book.nextSeq.clone();
@@ -224,6 +248,17 @@ public final class LoadGenerator {
         .put("maxMs", h.getMaxValue() / 1000.0);
     if (nodes > 1) {
       byNode(json, nodeSubs, nodeDelivered, nodeLost);
+    }
+    if (stats.perEvent && !stats.firstLast.isEmpty()) {
+      Histogram first = Stats.histogram();
+      Histogram last = Stats.histogram();
+      for (long[] range : stats.firstLast.values()) {
+        first.recordValue(range[0]);
+        last.recordValue(range[1]);
+      }
+      json.put("eventsTracked", first.getTotalCount())
+          .put("eventFirstP50ms", first.getValueAtPercentile(50) / 1000.0).put("eventFirstMaxMs", first.getMaxValue() / 1000.0)
+          .put("eventLastP50ms", last.getValueAtPercentile(50) / 1000.0).put("eventLastMaxMs", last.getMaxValue() / 1000.0);
     }
     return json;
   }

@@ -9,7 +9,8 @@ import java.util.List;
 final class Report {
 
   static final String[] STEP_METRICS = {"offeredRate", "achievedRate", "deliveredPerSec", "p50ms", "p99ms", "maxMs",
-      "serverCpuPct", "generatorCpuPct", "lost", "serverRssKb"};
+      "serverCpuPct", "generatorCpuPct", "lost", "serverRssKb",
+      "eventFirstP50ms", "eventFirstMaxMs", "eventLastP50ms", "eventLastMaxMs"};
   /** W4's target is a rate at a p99 under this. */
   static final double P99_BOUND_MS = 20.0;
   /** W3 adds latency and losses split by where the subscriber was: on the publishing node or another. */
@@ -28,6 +29,13 @@ final class Report {
     sorted.sort(Double::compare);
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** "median (max)" of a per-event pair, "n/a" for a run that did not track events. */
+  static String medianAndMax(JsonObject m, String median, String max) {
+    double a = number(m, median);
+    double b = number(m, max);
+    return Double.isNaN(a) ? "n/a" : String.format("%.1f (%.1f)", a, b);
   }
 
   /** A number of a results file: NaN, which Vert.x writes to JSON as the text "NaN", reads back as NaN. */
@@ -85,8 +93,8 @@ final class Report {
     JsonArray w1 = r.getJsonArray("w1");
     if (w1 != null) {
       md.append("## W1 fan-out (one address, ~100-byte events)\n\n### Moderate rate: 20 000 deliveries/s\n\n");
-      md.append("| S | server/transport | delivered/s | p50 ms | p99 ms | max ms | lost | server CPU | generator CPU | p99 vs Nchan SSE |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+      md.append("| S | server/transport | delivered/s | p50 ms | p99 ms | max ms | lost | server CPU | generator CPU | p99 vs Nchan SSE | per event: first delivery, median (max) ms | per event: last delivery, median (max) ms |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Object o : w1) {
         JsonObject row = (JsonObject) o;
         JsonObject m = row.getJsonObject("moderate");
@@ -95,9 +103,10 @@ final class Report {
           continue;
         }
         Double nchan = nchan(w1, row.getInteger("S"), "moderate", "p99ms");
-        md.append(String.format("| %d | %s | %.0f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% | %s |%n", row.getInteger("S"), row.getString("kind"),
+        md.append(String.format("| %d | %s | %.0f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% | %s | %s | %s |%n", row.getInteger("S"), row.getString("kind"),
             m.getDouble("deliveredPerSec"), m.getDouble("p50ms"), m.getDouble("p99ms"), m.getDouble("maxMs"), m.getDouble("lost"),
-            m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"), ratio(m.getDouble("p99ms"), nchan)));
+            m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"), ratio(m.getDouble("p99ms"), nchan),
+            medianAndMax(m, "eventFirstP50ms", "eventFirstMaxMs"), medianAndMax(m, "eventLastP50ms", "eventLastMaxMs")));
       }
       md.append("\n### Highest loss-free rate\n\n");
       md.append("| S | server/transport | events/s published | delivered/s | p50 ms | p99 ms | server CPU | generator CPU | delivered vs Nchan SSE |\n");

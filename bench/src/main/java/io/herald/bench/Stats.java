@@ -1,5 +1,7 @@
 package io.herald.bench;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -20,6 +22,13 @@ final class Stats {
   long reads;
   long lastEventNanos;
   long disconnects;
+  /**
+   * When asked (one address, whose sequence numbers tell events apart): per event, the latency of
+   * its first and of its last delivery (µs). The first shows when the server began writing it (a
+   * stalled loop delays every subscriber's); the last, when its fan-out ended.
+   */
+  boolean perEvent;
+  final Map<Long, long[]> firstLast = new HashMap<>();
 
   static Histogram histogram() {
     return new Histogram(MAX_MICROS, 3);
@@ -34,13 +43,14 @@ final class Stats {
 
   void reset() {
     reads = 0;
+    firstLast.clear();
     latency.reset();
     for (Histogram h : byNode) {
       h.reset();
     }
   }
 
-  void event(long latencyNanos, int node) {
+  void event(long seq, long latencyNanos, int node) {
     delivered++;
     if (recording) {
       lastEventNanos = System.nanoTime();
@@ -48,6 +58,15 @@ final class Stats {
       latency.recordValue(micros);
       if (byNode.length > 0) {
         byNode[node].recordValue(micros);
+      }
+      if (perEvent) {
+        long[] range = firstLast.get(seq);
+        if (range == null) {
+          firstLast.put(seq, new long[] {micros, micros});
+        } else {
+          range[0] = Math.min(range[0], micros);
+          range[1] = Math.max(range[1], micros);
+        }
       }
     }
   }

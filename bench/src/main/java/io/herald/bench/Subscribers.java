@@ -308,7 +308,7 @@ final class Subscribers {
 
     @Override
     public void event(long seq, long sentNanos) {
-      stats.event(System.nanoTime() - sentNanos, node);
+      stats.event(seq, System.nanoTime() - sentNanos, node);
       received++;
       if (next < 0 || seq == next) {
         next = seq + 1;
