@@ -99,9 +99,10 @@ public final class HeraldNode {
       vertx.eventBus().addOutboundInterceptor(new HistoryInterceptor(node.sequencer));
       NODES.put(vertx, node);
       // In memory, retention reaches the addresses nobody touches only through a sweep (a cluster's
-      // history map expires its own entries). It walks every address, so it runs on a worker.
+      // history map expires its own entries). It walks every address, so it runs on a worker, and
+      // ordered: a sweep slower than the period waits for the one before instead of running beside it.
       long sweeper = store instanceof LocalHistoryStore local
-          ? vertx.setPeriodic(HISTORY_SWEEP_MILLIS, id -> vertx.executeBlocking(local::sweep, false))
+          ? vertx.setPeriodic(HISTORY_SWEEP_MILLIS, id -> vertx.executeBlocking(local::sweep, true))
           : -1;
       if (vertx instanceof VertxInternal internal) {
         internal.addCloseHook(completion -> {

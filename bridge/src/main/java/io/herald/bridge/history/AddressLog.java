@@ -38,7 +38,7 @@ public final class AddressLog implements IdentifiedDataSerializable {
     while (events.count() > retention.size()) {
       events.removeFirst();
     }
-    trim(retention, now);
+    expire(retention, now);
     return new Position(epoch, lastSeq);
   }
 
@@ -60,17 +60,13 @@ public final class AddressLog implements IdentifiedDataSerializable {
     return new HistoryPage(epoch, firstSeq, lastSeq, out);
   }
 
-  /** Drops the events older than the retention allows, without an append: for logs nobody touches. */
-  void expire(Retention retention, long now) {
-    trim(retention, now);
-  }
-
   /** Events kept. */
   int retained() {
     return events.count();
   }
 
-  private void trim(Retention retention, long now) {
+  /** Drops the events older than the retention allows: on every append, and by the sweep for logs nobody touches. */
+  void expire(Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
     while (events.count() > 0 && events.ts(events.first()) < oldestAllowed) {
       events.removeFirst();
