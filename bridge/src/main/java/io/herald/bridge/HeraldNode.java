@@ -112,6 +112,10 @@ public final class HeraldNode {
           if (sweeper >= 0) {
             vertx.cancelTimer(sweeper);
           }
+          if (store instanceof LocalHistoryStore local) {
+            // Its events are in direct memory, which no collection gives back.
+            local.close();
+          }
           node.presence.close().onComplete(done -> completion.succeed());
         });
       }

@@ -18,10 +18,21 @@ public final class AddressLog implements IdentifiedDataSerializable {
   private String epoch;
   private long lastSeq;
   // Sequence numbers have no gaps, so the oldest retained event's is lastSeq - count + 1.
-  private PackedEvents events = new PackedEvents();
+  private PackedEvents events;
 
+  /** A log whose events are kept on the heap: Hazelcast's, which copies and drops logs on its own. */
   public AddressLog(String epoch) {
+    this(epoch, PackedEvents.onHeap());
+  }
+
+  private AddressLog(String epoch, PackedEvents events) {
     this.epoch = epoch;
+    this.events = events;
+  }
+
+  /** A log whose events are kept in pooled direct memory, given back by {@link #release}. */
+  static AddressLog offHeap(String epoch) {
+    return new AddressLog(epoch, PackedEvents.offHeap());
   }
 
   /** For deserialization only. */
@@ -65,6 +76,11 @@ public final class AddressLog implements IdentifiedDataSerializable {
     return events.count();
   }
 
+  /** Drops every event and gives back the memory they held: for a log its owner is done with. */
+  void release() {
+    events.release();
+  }
+
   /** Drops the events older than the retention allows: on every append, and by the sweep for logs nobody touches. */
   void expire(Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
@@ -99,7 +115,7 @@ public final class AddressLog implements IdentifiedDataSerializable {
     epoch = in.readString();
     lastSeq = in.readLong();
     int count = in.readInt();
-    events = new PackedEvents();
+    events = PackedEvents.onHeap();
     for (int i = 0; i < count; i++) {
       StoredEvent event = HistorySerialization.readEvent(in);
       events.addLast(event.ts(), event.type(), event.dataJson());

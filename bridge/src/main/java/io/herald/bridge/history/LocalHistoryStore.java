@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * History in this process's memory, for a node that runs alone: shared by all of the node's
  * verticle instances, lost when the process ends (a restart starts new epochs, so old cursors get
- * {@code reset}, never wrong events).
+ * {@code reset}, never wrong events). Events are kept outside the heap ({@link PackedEvents}) and
+ * given back when an address's last event goes, and all at once by {@link #close}.
  *
  * <p>Retention is applied to an address when it is appended to or read, and by {@link #sweep} for
  * the addresses nobody touches: without it, a user who never came back would keep their last
@@ -39,6 +40,7 @@ public final class LocalHistoryStore implements HistoryStore {
 
   private final ConcurrentHashMap<String, Entry> logs = new ConcurrentHashMap<>();
   private final LongSupplier clock;
+  private volatile boolean closed;
 
   public LocalHistoryStore() {
     this(System::currentTimeMillis);
@@ -52,8 +54,15 @@ public final class LocalHistoryStore implements HistoryStore {
   @Override
   public Future<Position> append(String address, String type, long ts, String dataJson, Retention retention) {
     while (true) {
-      Entry entry = logs.computeIfAbsent(address, a -> new Entry(new AddressLog(Epochs.next())));
+      Entry entry = logs.computeIfAbsent(address, a -> new Entry(AddressLog.offHeap(Epochs.next())));
       synchronized (entry.log) {
+        if (closed) {
+          // Checked under the lock: close's walk of the map may have missed an entry put just now.
+          entry.forgotten = true;
+          entry.log.release();
+          logs.remove(address, entry);
+          return Future.failedFuture(new IllegalStateException("the history store is closed"));
+        }
         if (!entry.forgotten) {
           long now = clock.getAsLong();
           entry.retention = retention;
@@ -101,6 +110,22 @@ public final class LocalHistoryStore implements HistoryStore {
       }
     }
     return forgotten;
+  }
+
+  /**
+   * Gives back the memory of every log, for a node that is closing: its events live outside the
+   * heap, so dropping the store would not free them. Appends after this fail; reads find nothing.
+   */
+  public void close() {
+    closed = true;
+    for (Map.Entry<String, Entry> each : logs.entrySet()) {
+      Entry entry = each.getValue();
+      synchronized (entry.log) {
+        entry.forgotten = true;
+        entry.log.release();
+        logs.remove(each.getKey(), entry);
+      }
+    }
   }
 
   @Override

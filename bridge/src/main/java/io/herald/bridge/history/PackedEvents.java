@@ -1,18 +1,27 @@
 package io.herald.bridge.history;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
- * An address's retained events, oldest first, packed one after another into one byte array.
+ * An address's retained events, oldest first, packed one after another into one buffer.
  *
  * <p>Why bytes and not a deque of event objects: history keeps every event for minutes, so each
  * appended event was a few young objects referenced from an old log. Every young collection then
  * copied them between survivor spaces until they were promoted, and scanned the logs that pointed at
  * them: with 10 000 addresses at 25 000 events a second, 16 of a young collection's 19 ms (bench W4,
- * GC log, history on against off). Bytes written into an array that is already old are neither.
+ * GC log, history on against off).
+ *
+ * <p>Why outside the heap ({@link #offHeap}, the local store's form): a buffer that grows is a new
+ * one. On the heap each was born young and copied out by the next young collection, and with
+ * addresses written in turn they all grow within the same second: 40-50 MB promoted in one 75-105
+ * ms young pause, then a 300 ms full collection for the old arrays left behind (bench W4, GC log).
+ * Pooled direct memory is neither copied nor scanned by any collection. Hazelcast's logs stay on
+ * the heap ({@link #onHeap}): the map copies and drops them (backups, migrations, eviction) where
+ * nobody would release them.
  *
  * <p>A record is the event's timestamp (8 bytes), the lengths of its type and data (4 bytes each),
  * then the two texts. A text is stored one byte per char when every char is Latin-1 (JSON mostly
@@ -27,14 +36,30 @@ final class PackedEvents {
   private static final int HEADER = 16;
   private static final int MIN_CAPACITY = 256;
   private static final int MAX_CAPACITY = Integer.MAX_VALUE - 16;
-  private static final byte[] NONE = new byte[0];
-  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-  private byte[] bytes = NONE;
+  private final ByteBufAllocator allocator;
+  private final boolean direct;
+  // Null while no event is kept: an idle address holds no buffer.
+  private ByteBuf bytes;
   private int start;
   private int end;
   private int count;
+
+  /** Direct buffers from {@code allocator}, or heap ones. */
+  PackedEvents(ByteBufAllocator allocator, boolean direct) {
+    this.allocator = allocator;
+    this.direct = direct;
+  }
+
+  /** Kept in pooled direct memory, which {@link #release} (or the last removal) gives back. */
+  static PackedEvents offHeap() {
+    return new PackedEvents(PooledByteBufAllocator.DEFAULT, true);
+  }
+
+  /** Kept in heap arrays, for logs whose end nobody sees (Hazelcast's). */
+  static PackedEvents onHeap() {
+    return new PackedEvents(UnpooledByteBufAllocator.DEFAULT, false);
+  }
 
   int count() {
     return count;
@@ -42,7 +67,7 @@ final class PackedEvents {
 
   /** Bytes held, free space included. */
   int capacity() {
-    return bytes.length;
+    return bytes == null ? 0 : bytes.capacity();
   }
 
   /** Bytes the retained records take. */
@@ -55,9 +80,9 @@ final class PackedEvents {
     int dataLength = storedLength(data);
     long recordSize = (long) HEADER + byteCount(typeLength) + byteCount(dataLength);
     makeRoom(recordSize);
-    LONG.set(bytes, end, ts);
-    INT.set(bytes, end + 8, typeLength);
-    INT.set(bytes, end + 12, dataLength);
+    bytes.setLong(end, ts);
+    bytes.setInt(end + 8, typeLength);
+    bytes.setInt(end + 12, dataLength);
     int at = write(type, typeLength, end + HEADER);
     write(data, dataLength, at);
     end += (int) recordSize;
@@ -71,11 +96,20 @@ final class PackedEvents {
     start = next(start);
     count--;
     if (count == 0) {
-      // An address whose events all went gives its array back rather than holding it while idle.
-      bytes = NONE;
-      start = 0;
-      end = 0;
+      // An address whose events all went gives its buffer back rather than holding it while idle.
+      release();
     }
+  }
+
+  /** Drops every event and gives the buffer back; the log may be used again after. */
+  void release() {
+    if (bytes != null) {
+      bytes.release();
+      bytes = null;
+    }
+    start = 0;
+    end = 0;
+    count = 0;
   }
 
   /** The oldest record's offset; meaningful only when {@link #count} is not 0. */
@@ -85,20 +119,20 @@ final class PackedEvents {
 
   /** The offset of the record after the one at {@code at}. */
   int next(int at) {
-    return at + HEADER + byteCount((int) INT.get(bytes, at + 8)) + byteCount((int) INT.get(bytes, at + 12));
+    return at + HEADER + byteCount(bytes.getInt(at + 8)) + byteCount(bytes.getInt(at + 12));
   }
 
   long ts(int at) {
-    return (long) LONG.get(bytes, at);
+    return bytes.getLong(at);
   }
 
   String type(int at) {
-    return read(at + HEADER, (int) INT.get(bytes, at + 8));
+    return read(at + HEADER, bytes.getInt(at + 8));
   }
 
   String data(int at) {
-    int typeLength = (int) INT.get(bytes, at + 8);
-    return read(at + HEADER + byteCount(typeLength), (int) INT.get(bytes, at + 12));
+    int typeLength = bytes.getInt(at + 8);
+    return read(at + HEADER + byteCount(typeLength), bytes.getInt(at + 12));
   }
 
   /**
@@ -112,8 +146,9 @@ final class PackedEvents {
   private void makeRoom(long recordSize) {
     int live = end - start;
     long needed = live + recordSize;
-    boolean fits = end + recordSize <= bytes.length;
-    boolean roomy = bytes.length > MIN_CAPACITY && needed * 3 <= bytes.length;
+    int capacity = capacity();
+    boolean fits = end + recordSize <= capacity;
+    boolean roomy = capacity > MIN_CAPACITY && needed * 3 <= capacity;
     if (fits && !roomy) {
       return;
     }
@@ -121,11 +156,15 @@ final class PackedEvents {
       throw new IllegalStateException("history of one address would exceed " + MAX_CAPACITY + " bytes");
     }
     long target = Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, needed + needed / 2));
-    if (!roomy && target <= bytes.length) {
-      System.arraycopy(bytes, start, bytes, 0, live);
+    if (!roomy && target <= capacity) {
+      // Forward, to a lower offset: safe within one buffer.
+      bytes.setBytes(0, bytes, start, live);
     } else {
-      byte[] moved = new byte[(int) target];
-      System.arraycopy(bytes, start, moved, 0, live);
+      ByteBuf moved = direct ? allocator.directBuffer((int) target, (int) target) : allocator.heapBuffer((int) target, (int) target);
+      if (bytes != null) {
+        moved.setBytes(0, bytes, start, live);
+        bytes.release();
+      }
       bytes = moved;
     }
     start = 0;
@@ -147,29 +186,33 @@ final class PackedEvents {
   }
 
   private int write(String text, int storedLength, int at) {
-    int n = text.length();
     if (storedLength >= 0) {
-      for (int i = 0; i < n; i++) {
-        bytes[at + i] = (byte) text.charAt(i);
-      }
-      return at + n;
+      // Exact: every char is Latin-1 here, so nothing is replaced.
+      byte[] latin1 = text.getBytes(StandardCharsets.ISO_8859_1);
+      bytes.setBytes(at, latin1);
+      return at + latin1.length;
     }
+    int n = text.length();
+    byte[] utf16 = new byte[2 * n];
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
-      bytes[at + 2 * i] = (byte) (c >>> 8);
-      bytes[at + 2 * i + 1] = (byte) c;
+      utf16[2 * i] = (byte) (c >>> 8);
+      utf16[2 * i + 1] = (byte) c;
     }
-    return at + 2 * n;
+    bytes.setBytes(at, utf16);
+    return at + utf16.length;
   }
 
   private String read(int at, int storedLength) {
+    byte[] stored = new byte[byteCount(storedLength)];
+    bytes.getBytes(at, stored);
     if (storedLength >= 0) {
-      return new String(bytes, at, storedLength, StandardCharsets.ISO_8859_1);
+      return new String(stored, StandardCharsets.ISO_8859_1);
     }
     // By hand: a UTF-16 decoder would replace a lone surrogate, and the text must come back as it went in.
     char[] chars = new char[-storedLength];
     for (int i = 0; i < chars.length; i++) {
-      chars[i] = (char) (((bytes[at + 2 * i] & 0xFF) << 8) | (bytes[at + 2 * i + 1] & 0xFF));
+      chars[i] = (char) (((stored[2 * i] & 0xFF) << 8) | (stored[2 * i + 1] & 0xFF));
     }
     return new String(chars);
   }

@@ -2,6 +2,7 @@ package io.herald.bridge.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -87,5 +88,19 @@ class LocalHistoryStoreTest {
       appending.set(false);
       sweeper.join();
     }
+  }
+
+  @Test
+  void closedItKeepsNothingAndRefusesAppends() {
+    LocalHistoryStore store = new LocalHistoryStore(() -> T0);
+    for (int i = 0; i < 50; i++) {
+      store.append("user." + i, "message", T0, "{\"n\":" + i + "}", MINUTE);
+    }
+    assertEquals(50, store.ownedAddresses());
+    store.close();
+    assertEquals(0, store.ownedAddresses());
+    assertEquals(HistoryPage.EMPTY, page(store, "user.1"));
+    assertTrue(store.append("user.1", "message", T0, "{}", MINUTE).failed());
+    assertEquals(0, store.ownedAddresses(), "a refused append leaves no log behind");
   }
 }

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PackedEventsTest {
 
@@ -38,10 +42,24 @@ class PackedEventsTest {
     return text.toString();
   }
 
-  @Test
-  void keepsExactlyWhatAQueueOfEventsWouldThroughGrowthCompactionAndShrinking() {
+  /** A pooled allocator without thread caches, so that its arenas count exactly the buffers not given back. */
+  private static PooledByteBufAllocator uncachedAllocator() {
+    return new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
+  }
+
+  private static long buffersHeld(PooledByteBufAllocator allocator) {
+    return allocator.metric().directArenas().stream().mapToLong(PoolArenaMetric::numActiveAllocations).sum();
+  }
+
+  private static PackedEvents packed(boolean offHeap) {
+    return offHeap ? PackedEvents.offHeap() : PackedEvents.onHeap();
+  }
+
+  @ParameterizedTest(name = "off the heap: {0}")
+  @ValueSource(booleans = {true, false})
+  void keepsExactlyWhatAQueueOfEventsWouldThroughGrowthCompactionAndShrinking(boolean offHeap) {
     Random random = new Random(42);
-    PackedEvents packed = new PackedEvents();
+    PackedEvents packed = packed(offHeap);
     ArrayDeque<Event> expected = new ArrayDeque<>();
     for (int step = 0; step < 20_000; step++) {
       // Phases of growth and of decline, so the array grows, compacts in place and shrinks.
@@ -62,11 +80,41 @@ class PackedEventsTest {
       }
     }
     assertEquals(List.copyOf(expected), contents(packed));
+    packed.release();
+  }
+
+  @Test
+  void offTheHeapEveryBufferTakenIsGivenBack() {
+    PooledByteBufAllocator allocator = uncachedAllocator();
+    Random random = new Random(7);
+    PackedEvents packed = new PackedEvents(allocator, true);
+    for (int step = 0; step < 5_000; step++) {
+      boolean growing = step / 500 % 2 == 0;
+      if (packed.count() == 0 || random.nextInt(10) < (growing ? 7 : 3)) {
+        packed.addLast(step, randomText(random), randomText(random));
+      } else {
+        packed.removeFirst();
+      }
+      // Growth and shrinking move the events to a new buffer and give the old one back at once.
+      assertEquals(packed.capacity() == 0 ? 0 : 1, buffersHeld(allocator), "at step " + step);
+    }
+    while (packed.count() > 0) {
+      packed.removeFirst();
+    }
+    assertEquals(0, buffersHeld(allocator), "the last removal gives the buffer back");
+    packed.addLast(1, "message", "{}");
+    packed.release();
+    assertEquals(0, buffersHeld(allocator), "release gives it back with events still in it");
+    assertEquals(0, packed.count());
+    packed.addLast(2, "message", "{\"again\":true}");
+    assertEquals(List.of(new Event(2, "message", "{\"again\":true}")), contents(packed));
+    packed.release();
+    assertEquals(0, buffersHeld(allocator));
   }
 
   @Test
   void growsToAboutOneAndAHalfTimesWhatItKeeps() {
-    PackedEvents packed = new PackedEvents();
+    PackedEvents packed = PackedEvents.offHeap();
     for (int i = 0; i < 1_000; i++) {
       packed.addLast(i, "message", "{\"seq\":" + i + ",\"pad\":\"" + "x".repeat(80) + "\"}");
       assertTrue(packed.capacity() <= Math.max(256, packed.size() * 3 / 2 + 1), packed.capacity() + " for " + packed.size());
@@ -75,7 +123,7 @@ class PackedEventsTest {
 
   @Test
   void anArrayMoreThanThreeTimesWhatIsKeptShrinksAtTheNextAppend() {
-    PackedEvents packed = new PackedEvents();
+    PackedEvents packed = PackedEvents.offHeap();
     String data = "x".repeat(1000);
     for (int i = 0; i < 100; i++) {
       packed.addLast(i, "message", data);
@@ -89,9 +137,10 @@ class PackedEventsTest {
     assertEquals(List.of(new Event(99, "message", data), new Event(100, "message", data)), contents(packed));
   }
 
-  @Test
-  void theLastEventGoneTheArrayGoesWithIt() {
-    PackedEvents packed = new PackedEvents();
+  @ParameterizedTest(name = "off the heap: {0}")
+  @ValueSource(booleans = {true, false})
+  void theLastEventGoneTheArrayGoesWithIt(boolean offHeap) {
+    PackedEvents packed = packed(offHeap);
     packed.addLast(1, "message", "{\"a\":1}");
     packed.removeFirst();
     assertEquals(0, packed.capacity());
