@@ -370,7 +370,13 @@ public abstract class BaseConnection implements ClientConnection {
     if (!catchingUp.isEmpty() && catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || mine.epoch().equals(first.epoch()) && first.seq() > mine.seq())) {
       return false;
     }
-    positions.moveTo(address, events.get(events.size() - 1).envelope().position());
+    Position last = events.get(events.size() - 1).envelope().position();
+    if (mine != null) {
+      // Through the cursor in hand, as in admit: a second lookup was 5 % of W4's event loop.
+      mine.moveTo(last);
+    } else {
+      positions.moveTo(address, last);
+    }
     return true;
   }
 
