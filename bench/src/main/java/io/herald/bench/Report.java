@@ -88,7 +88,7 @@ final class Report {
     md.append("Run ").append(r.getString("started")).append(", ").append(r.getInteger("reps")).append(" repetitions per point (medians shown)")
         .append(r.getBoolean("quick", false) ? ", **quick mode (small sizes, not comparable)**" : "")
         .append(String.format(", %.1f minutes. Machine: %s.%n", r.getDouble("minutes", 0.0), r.getString("machine", "").replace("\n", ", ")));
-    md.append("Server pinned to core 0, load generator(s) to core 1. Herald JVM: `").append(String.join(" ", r.getJsonArray("heraldJvm").getList()))
+    md.append("Server pinned to core 0 (except a W4 row marked as on cores 0-1), load generator(s) to core 1. Herald JVM: `").append(String.join(" ", r.getJsonArray("heraldJvm").getList()))
         .append("`; heartbeats every ").append(r.getString("heartbeat")).append(" on both servers. CPU is % of one core.\n\n");
     JsonArray w1 = r.getJsonArray("w1");
     if (w1 != null) {
@@ -138,7 +138,8 @@ final class Report {
         JsonObject b = row.getJsonObject("bounded");
         String bounded = b == null ? "not run | | " : b.getDouble("offeredRate") == 0 ? "none | | "
             : String.format("%.0f | %.1f / %.1f | %.0f%%", b.getDouble("offeredRate"), b.getDouble("p50ms"), b.getDouble("p99ms"), b.getDouble("serverCpuPct"));
-        md.append(String.format("| %d | %s | %d | %.0f | %.1f | %.1f | %.0f%% | %.0f%% | %s |%n", row.getInteger("users"), row.getString("kind"),
+        String server = row.getInteger("cores", 1) == 1 ? row.getString("kind") : row.getString("kind") + " on cores 0-1 (shared with the generator)";
+        md.append(String.format("| %d | %s | %d | %.0f | %.1f | %.1f | %.0f%% | %.0f%% | %s |%n", row.getInteger("users"), server,
             row.getInteger("batch"), m.getDouble("offeredRate"), m.getDouble("p50ms"), m.getDouble("p99ms"),
             m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"), bounded));
       }
