@@ -184,7 +184,7 @@ public final class Driver {
       JsonObject row = new JsonObject().put("users", users).put("kind", kind).put("batch", batch).put("cores", cores);
       rows.add(row);
       Servers.Running server = cores == 1 ? start(kind, List.of()) : Servers.herald(repo, out.resolve("work"), List.of(), "0,1");
-      try (Procs.Generator gen = generator("w4-" + kind + "-" + batch)) {
+      try (Procs.Generator gen = generator("w4-" + kind + "-" + batch + (cores == 1 ? "" : "-cores" + cores))) {
         connect(gen, server, kind, users, true, 2);
         // Warmed at the search's first rate, which both servers sustain: at a fixed 4 000 events/s
         // a batched run made only 80 requests a second, and the JIT was still compiling the request

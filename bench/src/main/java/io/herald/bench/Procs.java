@@ -137,8 +137,11 @@ final class Procs {
     private final BufferedReader out;
 
     Generator(Path jar, Path log, long maxSeconds) throws IOException {
+      // Its GC log beside its log: a generator's pause delays the reading of every socket, and shows
+      // as latency of whichever server is measured.
+      String gcLog = log.toString().replaceFirst("\\.log$", "") + "-gc.log";
       process = new ProcessBuilder("taskset", "-c", "1", "java", "-XX:+UseSerialGC", "-Xms512m", "-Xmx3g",
-          "-cp", jar.toString(), LoadGenerator.class.getName(), "--max-seconds", Long.toString(maxSeconds))
+          "-Xlog:gc:file=" + gcLog + ":time", "-cp", jar.toString(), LoadGenerator.class.getName(), "--max-seconds", Long.toString(maxSeconds))
           .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
       in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
