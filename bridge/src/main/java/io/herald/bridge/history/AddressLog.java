@@ -25,7 +25,7 @@ public final class AddressLog implements IdentifiedDataSerializable {
     this(epoch, PackedEvents.onHeap());
   }
 
-  private AddressLog(String epoch, PackedEvents events) {
+  AddressLog(String epoch, PackedEvents events) {
     this.epoch = epoch;
     this.events = events;
   }
@@ -44,8 +44,9 @@ public final class AddressLog implements IdentifiedDataSerializable {
 
   /** Assigns the next sequence number, keeps the event and drops what the retention no longer allows. */
   public Position append(String type, long ts, String dataJson, Retention retention, long now) {
-    lastSeq++;
+    // Kept first: where there is no memory for it, the number is not taken either (no gap).
     events.addLast(ts, type, dataJson);
+    lastSeq++;
     while (events.count() > retention.size()) {
       events.removeFirst();
     }

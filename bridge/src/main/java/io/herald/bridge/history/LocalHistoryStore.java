@@ -67,7 +67,13 @@ public final class LocalHistoryStore implements HistoryStore {
           long now = clock.getAsLong();
           entry.retention = retention;
           entry.touched = now;
-          return Future.succeededFuture(entry.log.append(type, ts, dataJson, retention, now));
+          try {
+            return Future.succeededFuture(entry.log.append(type, ts, dataJson, retention, now));
+          } catch (OutOfMemoryError e) {
+            // Direct memory is full (-XX:MaxDirectMemorySize): this event is refused, unpublished,
+            // and the node goes on; the log is as it was.
+            return Future.failedFuture(new IllegalStateException("no memory left for history", e));
+          }
         }
       }
     }

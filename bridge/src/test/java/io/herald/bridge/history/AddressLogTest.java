@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,5 +82,58 @@ class AddressLogTest {
     assertThrows(IllegalArgumentException.class, () -> HistoryPolicy.parse("user.**=10"));
     assertThrows(IllegalArgumentException.class, () -> HistoryPolicy.parse("user.{sub}=10/1h"));
     assertThrows(IllegalArgumentException.class, () -> HistoryPolicy.parse("user.**=0/1h"));
+  }
+
+  /** Direct buffers until it is told there is no memory left. */
+  private static final class FailingAllocator extends AbstractByteBufAllocator {
+    boolean full;
+
+    FailingAllocator() {
+      super(true);
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+      if (full) {
+        throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
+      }
+      return Unpooled.directBuffer(initialCapacity, maxCapacity);
+    }
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+      return Unpooled.buffer(initialCapacity, maxCapacity);
+    }
+
+    @Override
+    public boolean isDirectBufferPooled() {
+      return false;
+    }
+  }
+
+  @Test
+  void anEventThereIsNoMemoryForTakesNoNumberAndLeavesTheLogAsItWas() {
+    FailingAllocator allocator = new FailingAllocator();
+    AddressLog log = new AddressLog("E1", new PackedEvents(allocator, true));
+    Retention thousand = new Retention(1000, Duration.ofMinutes(1));
+    String data = "{\"pad\":\"" + "x".repeat(200) + "\"}";
+    log.append("message", 1000, data, thousand, 1000);
+    allocator.full = true;
+    // Appends fit in the buffer's free share until one needs a bigger buffer.
+    long kept = 1;
+    while (true) {
+      try {
+        log.append("message", 1000, data, thousand, 1000);
+        kept++;
+      } catch (OutOfMemoryError expected) {
+        break;
+      }
+    }
+    HistoryPage page = log.read(0, 1000, thousand, 1000);
+    assertEquals(kept, page.lastSeq());
+    assertEquals(kept, page.events().size());
+    allocator.full = false;
+    assertEquals(new Position("E1", kept + 1), log.append("message", 1000, data, thousand, 1000));
+    log.release();
   }
 }
