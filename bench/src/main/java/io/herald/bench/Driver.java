@@ -183,7 +183,7 @@ public final class Driver {
       log("W4 users=" + users + " " + kind + " batch=" + batch + " cores=" + cores);
       JsonObject row = new JsonObject().put("users", users).put("kind", kind).put("batch", batch).put("cores", cores);
       rows.add(row);
-      Servers.Running server = cores == 1 ? start(kind, List.of()) : Servers.herald(repo, out.resolve("work"), List.of(), "0,1");
+      Servers.Running server = start(kind, List.of(), cores == 1 ? "0" : "0,1");
       try (Procs.Generator gen = generator("w4-" + kind + "-" + batch + (cores == 1 ? "" : "-cores" + cores))) {
         connect(gen, server, kind, users, true, 2);
         // Warmed at the search's first rate, which both servers sustain: at a fixed 4 000 events/s
@@ -350,8 +350,13 @@ public final class Driver {
   // ---- helpers ----------------------------------------------------------------------------
 
   private Servers.Running start(String kind, List<String> jvm) throws Exception {
+    return start(kind, jvm, "0");
+  }
+
+  /** @param cpus Herald's cores, as taskset takes them; Nchan runs on core 0 */
+  private Servers.Running start(String kind, List<String> jvm, String cpus) throws Exception {
     Path work = out.resolve("work");
-    return kind.startsWith("herald") ? Servers.herald(repo, work, jvm) : Servers.nchan(work);
+    return kind.startsWith("herald") ? Servers.herald(repo, work, jvm, cpus) : Servers.nchan(work);
   }
 
   Procs.Generator generator(String name) throws Exception {

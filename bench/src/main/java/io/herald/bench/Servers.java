@@ -27,10 +27,6 @@ final class Servers {
     }
   }
 
-  static Running herald(Path repo, Path work, List<String> extraJvm) throws Exception {
-    return herald(repo, work, extraJvm, "0");
-  }
-
   /** @param cpus the cores it may run on, as taskset takes them ("0", or "0,1" to share the generator's too) */
   static Running herald(Path repo, Path work, List<String> extraJvm, String cpus) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, "java"));

@@ -101,7 +101,8 @@ public final class HeraldNode {
       // In memory, retention reaches the addresses nobody touches only through a sweep (a cluster's
       // history map expires its own entries). It walks every address, so it runs on a worker, and
       // ordered: a sweep slower than the period waits for the one before instead of running beside it.
-      long sweeper = store instanceof LocalHistoryStore local
+      LocalHistoryStore local = store instanceof LocalHistoryStore inMemory ? inMemory : null;
+      long sweeper = local != null
           ? vertx.setPeriodic(HISTORY_SWEEP_MILLIS, id -> vertx.executeBlocking(local::sweep, true))
           : -1;
       if (vertx instanceof VertxInternal internal) {
@@ -109,10 +110,8 @@ public final class HeraldNode {
           synchronized (NODES) {
             NODES.remove(vertx);
           }
-          if (sweeper >= 0) {
+          if (local != null) {
             vertx.cancelTimer(sweeper);
-          }
-          if (store instanceof LocalHistoryStore local) {
             // Its events are in direct memory, which no collection gives back.
             local.close();
           }
