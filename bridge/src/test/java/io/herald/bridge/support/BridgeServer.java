@@ -31,6 +31,7 @@ public final class BridgeServer extends VerticleBase {
   private final boolean advertised;
   private HeraldBridge bridge;
   private HttpServer server;
+  private Router router;
   private int openConnections;
 
   public BridgeServer(BridgeOptions options, AddressRules rules) {
@@ -70,7 +71,7 @@ public final class BridgeServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     // 400: the router's own, for a path it cannot decode (a bad percent escape).
     router.errorHandler(400, HttpErrors::onBadRequest);
     router.errorHandler(404, HttpErrors::onFailure);
@@ -112,6 +113,11 @@ public final class BridgeServer extends VerticleBase {
   /** Undeploys the server, as an application shutting down would: the bridge closes its connections. */
   public Future<Void> undeploy() {
     return vertx.undeploy(context.deploymentID());
+  }
+
+  /** The server's router, for a test that puts a handler of its own before the bridge's (with {@code order(-1)}). */
+  public Router router() {
+    return router;
   }
 
   public int port() {

@@ -39,7 +39,10 @@ final class SseConnection extends BaseConnection {
   private static final String HTTP_ENCODER = "httpEncoder";
   private static final String HTTP_COMPRESSOR = "deflater";
 
-  private final HttpServerRequest request;
+  // The request itself is not kept: through vert.x-web's wrapper it holds the routing context, its
+  // query parameters and its maps, about 1 KB per idle stream that nothing reads after the head.
+  private final HttpConnection connection;
+  private final boolean http2;
   private final HttpServerResponse response;
   // True when the stream's bytes go straight to its channel as HTTP chunks built once per node;
   // false where Vert.x must frame them (HTTP/2, a compressing server).
@@ -48,7 +51,8 @@ final class SseConnection extends BaseConnection {
   /** Call once the response's head is written: from then on the stream may be written as raw chunks. */
   SseConnection(BridgeRuntime runtime, Identity identity, HttpServerRequest request) {
     super(runtime, identity);
-    this.request = request;
+    this.connection = request.connection();
+    this.http2 = request.version() == HttpVersion.HTTP_2;
     this.response = request.response();
     ChannelHandlerContext encoder = chunkEntry(request);
     this.chunks = encoder != null;
@@ -169,10 +173,10 @@ final class SseConnection extends BaseConnection {
     }
     runtime.connections().closing(response.end());
     if (reason == CloseReason.SLOW_CONSUMER) {
-      if (request.version() == HttpVersion.HTTP_2) {
+      if (http2) {
         response.reset();
       } else {
-        abort(request.connection());
+        abort(connection);
       }
     }
   }

@@ -72,6 +72,9 @@ public final class SseTransport implements Handler<RoutingContext> {
       return;
     }
     Map<String, Position> cursor = StreamCursor.decode(lastEventId(rc), addresses.stream().filter(runtime.history()::keeps).toList());
+    // Vert.x keeps the request, headers included, until the stream ends; nothing reads them after
+    // this, and dropped they are about 0.5 KB less in every idle stream (W2 in bench/).
+    rc.request().headers().clear();
     Future.all(addresses.stream().map(address -> connection.subscribe(address, cursor.get(address))).toList())
         .onSuccess(v -> {
           connection.sendConnected();
