@@ -49,11 +49,14 @@ public abstract class BaseConnection implements ClientConnection {
   // in the same tick, a burst of writes that delays events), and only quiet streams need them.
   private long lastBeat;
   private boolean deliveredSinceBeat;
-  private final Set<String> subscriptions = new LinkedHashSet<>();
+  // Collections sized for the few addresses a connection has: their default tables (16 slots) were
+  // about 250 bytes of every idle connection's heap.
+  private final Set<String> subscriptions = new LinkedHashSet<>(4);
   // Addresses with history only: the position of the last event this client was given.
   private final Cursors positions = new Cursors();
-  private final Set<String> catchingUp = new HashSet<>();
-  private final Set<String> groups = new LinkedHashSet<>();
+  // Empty for nearly every connection nearly all the time, so only allocated while in use.
+  private Set<String> catchingUp = Set.of();
+  private Set<String> groups = Set.of();
   private Future<Void> userChannelReady = Future.succeededFuture();
   private final ConnectionPresence presence;
   // False until the client has been told who it is (SSE's connected event): presence waits for
@@ -233,13 +236,13 @@ public abstract class BaseConnection implements ClientConnection {
     if (!subscriptions.add(address)) {
       if (since != null && positions.has(address)) {
         positions.moveTo(address, since);
-        catchingUp.add(address);
+        startCatchUp(address);
       }
       return Future.succeededFuture();
     }
     boolean history = runtime.history().keeps(address);
     if (history) {
-      catchingUp.add(address);
+      startCatchUp(address);
     }
     return runtime.hub().subscribe(address, this).map(v -> {
       if (!subscriptions.contains(address)) {
@@ -285,13 +288,16 @@ public abstract class BaseConnection implements ClientConnection {
     if (!subscriptions.contains(address) && subscriptions.size() >= max) {
       return Future.failedFuture(new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max + " subscriptions per connection"));
     }
+    if (groups.isEmpty()) {
+      groups = new LinkedHashSet<>(4);
+    }
     groups.add(group);
     return subscribe(address).onSuccess(v -> catchUp(address));
   }
 
   @Override
   public final boolean leaveGroup(String group) {
-    if (!groups.remove(group)) {
+    if (!removeGroup(group)) {
       return false;
     }
     unsubscribe(Targets.group(group));
@@ -313,10 +319,10 @@ public abstract class BaseConnection implements ClientConnection {
       return false;
     }
     if (address.startsWith(Targets.GROUP_PREFIX)) {
-      groups.remove(address.substring(Targets.GROUP_PREFIX.length()));
+      removeGroup(address.substring(Targets.GROUP_PREFIX.length()));
     }
     positions.remove(address);
-    catchingUp.remove(address);
+    caughtUp(address);
     runtime.hub().unsubscribe(address, this);
     presence.leave(address);
     return true;
@@ -386,7 +392,26 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** The catch-up has replayed everything: live events of the address flow from here. */
   final void caughtUp(String address) {
-    catchingUp.remove(address);
+    if (!catchingUp.isEmpty() && catchingUp.remove(address) && catchingUp.isEmpty()) {
+      catchingUp = Set.of();
+    }
+  }
+
+  private void startCatchUp(String address) {
+    if (catchingUp.isEmpty()) {
+      catchingUp = new HashSet<>(4);
+    }
+    catchingUp.add(address);
+  }
+
+  private boolean removeGroup(String group) {
+    if (groups.isEmpty() || !groups.remove(group)) {
+      return false;
+    }
+    if (groups.isEmpty()) {
+      groups = Set.of();
+    }
+    return true;
   }
 
   final Future<Void> drained() {
@@ -469,8 +494,8 @@ public abstract class BaseConnection implements ClientConnection {
     presence.leaveAll();
     subscriptions.clear();
     positions.clear();
-    catchingUp.clear();
-    groups.clear();
+    catchingUp = Set.of();
+    groups = Set.of();
     queue.close();
     runtime.connections().remove(this, reason);
     runtime.node().connections().closed(this, reason);

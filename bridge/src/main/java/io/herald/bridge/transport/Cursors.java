@@ -50,7 +50,7 @@ final class Cursors {
     }
   }
 
-  private final Map<String, Cursor> cursors = new LinkedHashMap<>();
+  private final Map<String, Cursor> cursors = new LinkedHashMap<>(4);
   private final Map<String, Position> view = new PositionView();
 
   /** The address's cursor, {@code null} when it has none. */

@@ -23,7 +23,8 @@ public final class OutboundQueue {
   private final FrameSink sink;
   private final int capacity;
   private final IntConsumer onOverflow;
-  private final ArrayDeque<Buffer> backlog = new ArrayDeque<>();
+  // Empty while the socket keeps up, which is nearly always: a small array to start (the default is 17 slots).
+  private final ArrayDeque<Buffer> backlog = new ArrayDeque<>(4);
   private boolean overflowed;
   private List<Promise<Void>> drainWaiters;
 

@@ -22,7 +22,7 @@ public abstract class FrameConnection extends BaseConnection {
 
   private long lastHeard = System.currentTimeMillis();
   private int pendingReplies;
-  private final ArrayDeque<String> held = new ArrayDeque<>();
+  private final ArrayDeque<String> held = new ArrayDeque<>(2);
   private boolean holding;
   private String token;
 
