@@ -61,7 +61,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.httpHost())
         .setPort(node.listenPort())
         .setMaxWebSocketFrameSize(config.bridge().getMaxFrameSize())
-        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize());
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameSize())
+        // No WebSocket compression (as in Centrifugo and ASP.NET Core unless asked for): the bridge
+        // writes each event as one uncompressed frame built once for all its subscribers, so
+        // permessage-deflate would only make browsers deflate their small commands and the node keep
+        // an inflater for each socket, and it puts an extension handler in every HTTP connection.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     HttpServer http = vertx.createHttpServer(options).requestHandler(router);
     // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
     if (!config.cluster() || config.httpPort() != 0) {

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.transport.sockjs.SockJsTransport;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.bridge.support.WebSocketFrameClient;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -189,9 +192,22 @@ class HttpVerticleTest {
   }
 
   /**
-   * Sent from an event loop, so the caller's chain runs there too: from the test thread, a body()
-   * asked for after the response ended would never complete.
+   * A browser offers permessage-deflate on every WebSocket; the node accepts the socket without it,
+   * since its events go out as uncompressed frames built once for all subscribers.
    */
+  @Test
+  void aWebSocketIsAcceptedWithoutCompression(VertxTestContext ctx) {
+    WebSocketClientOptions offer = new WebSocketClientOptions().setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true);
+    vertx.runOnContext(v -> WebSocketFrameClient.raw(vertx, node.httpPort(), "/ws", offer)
+        .onComplete(ctx.succeeding(client -> ctx.verify(() -> {
+          MultiMap handshake = client.webSocket().headers();
+          assertEquals("websocket", handshake.get("upgrade"), handshake::toString);
+          assertEquals(null, handshake.get("sec-websocket-extensions"), handshake::toString);
+          client.close();
+          ctx.completeNow();
+        }))));
+  }
+
   /**
    * The response with its body already asked for, on the client's event loop: asked for from the
    * test thread (a callback on a future that completed already runs there), the body could come after
