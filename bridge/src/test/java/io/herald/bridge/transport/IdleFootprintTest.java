@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What an open connection stops holding once it is set up. Idle connections are most of a node's
- * memory (W2 in bench/), and Vert.x keeps an SSE stream's request, and a WebSocket's handshake
- * headers, for the connection's whole life: the bridge drops what it can. Checked with weak
+ * memory (W2 in bench/), and Vert.x keeps an SSE stream's request, and a WebSocket's upgrade
+ * request and headers, for the connection's whole life: the bridge drops what it can. Checked with weak
  * references to objects of one request, taken by a handler that runs before the bridge's, while
  * the connection is open and still delivering.
  */
@@ -41,11 +41,13 @@ class IdleFootprintTest {
 
   private static final String ADDRESS = "public.footprint";
   private static final String PROBE_HEADER = "x-probe";
+  private static final String PROBE_PARAMETER = "probe";
 
   private Vertx vertx;
   private BridgeServer server;
   private final List<WeakReference<Object>> routingContexts = new CopyOnWriteArrayList<>();
   private final List<WeakReference<Object>> probeValues = new CopyOnWriteArrayList<>();
+  private final List<WeakReference<Object>> probeParameters = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -56,6 +58,11 @@ class IdleFootprintTest {
       if (probe != null) {
         routingContexts.add(new WeakReference<>(rc));
         probeValues.add(new WeakReference<>(probe));
+      }
+      // A query parameter is decoded into the request Vert.x holds under vert.x-web's wrapper.
+      String parameter = rc.request().getParam(PROBE_PARAMETER);
+      if (parameter != null) {
+        probeParameters.add(new WeakReference<>(parameter));
       }
       rc.next();
     });
@@ -98,9 +105,9 @@ class IdleFootprintTest {
   }
 
   @Test
-  void anOpenWebSocketKeepsNotItsHandshakeHeaders() {
+  void anOpenWebSocketKeepsNeitherItsUpgradeRequestNorItsHeaders() {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port())
-        .setURI("/ws").addHeader(PROBE_HEADER, probeValue());
+        .setURI("/ws?" + PROBE_PARAMETER + "=" + probeValue()).addHeader(PROBE_HEADER, probeValue());
     Promise<Void> welcomed = Promise.promise();
     Promise<Void> delivered = Promise.promise();
     WebSocket socket = await(onEventLoop(() -> vertx.createWebSocketClient().connect(options).map(ws -> ws.textMessageHandler(text -> {
@@ -116,6 +123,7 @@ class IdleFootprintTest {
     await(welcomed.future());
 
     assertCollected(probeValues, "the socket's handshake headers");
+    assertCollected(probeParameters, "the socket's upgrade request");
 
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", ADDRESS).put("id", 1).encode());
     await(delivered.future());
