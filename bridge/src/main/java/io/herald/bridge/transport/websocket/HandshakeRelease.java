@@ -12,9 +12,9 @@ import java.lang.reflect.Field;
  * <p>Vert.x 5.0 builds a WebSocket connection in the channel handler it puts in the pipeline at the
  * upgrade, from a function that captures the whole handshake: the upgrade request with its
  * parameters and response, the HTTP connection it came on and Netty's handshaker. The handler
- * calls that function once, when it is added, and keeps it. On an idle socket what it holds was
- * about 1.3 KB, a fifth of the heap the connection held (W2 in {@code bench/}). This clears the
- * field once the connection is built.
+ * calls that function once, when it is added, and keeps it. On an idle socket what it held alone
+ * was about 2.2 KB, a third of the heap the connection held (W2 in {@code bench/}). This clears
+ * the field once the connection is built.
  *
  * <p>Like {@link DirectWrites}: where Vert.x's internals are not as expected, nothing is changed
  * and the socket works as Vert.x built it, only larger. Call it on the connection's event loop,
