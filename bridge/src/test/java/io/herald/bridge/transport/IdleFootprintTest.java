@@ -68,7 +68,7 @@ class IdleFootprintTest {
     });
   }
 
-  /** A fresh string, so that nothing but the request's headers can hold the instance the probe refers to. */
+  /** A fresh string, so that nothing but the request can hold the instance a probe refers to. */
   private static String probeValue() {
     return new String(UUID.randomUUID().toString().toCharArray());
   }

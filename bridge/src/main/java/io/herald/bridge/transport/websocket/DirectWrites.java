@@ -62,16 +62,26 @@ final class DirectWrites {
     return NEW_DIRECT != null;
   }
 
+  /**
+   * The handler of the WebSocket connection Vert.x built on {@code channel} at the upgrade, when
+   * called on the channel's event loop and the connection is built; {@code null} otherwise.
+   */
+  static VertxHandler<?> webSocketHandler(Channel channel) {
+    if (!channel.eventLoop().inEventLoop()
+        || !(channel.pipeline().get(VertxHandler.class) instanceof VertxHandler<?> handler)) {
+      return null;
+    }
+    VertxConnection connection = handler.getConnection();
+    return connection != null && connection.getClass().getSimpleName().equals("WebSocketConnectionImpl") ? handler : null;
+  }
+
   /** @return whether the WebSocket connection on {@code channel} now writes directly */
   static boolean apply(Channel channel) {
-    if (NEW_DIRECT == null || !channel.eventLoop().inEventLoop()
-        || !(channel.pipeline().get(VertxHandler.class) instanceof VertxHandler<?> handler)) {
+    VertxHandler<?> handler = NEW_DIRECT == null ? null : webSocketHandler(channel);
+    if (handler == null) {
       return false;
     }
     VertxConnection connection = handler.getConnection();
-    if (connection == null || !connection.getClass().getSimpleName().equals("WebSocketConnectionImpl")) {
-      return false;
-    }
     try {
       SET_QUEUE.invokeExact(connection, NEW_DIRECT.invokeExact(connection));
       return true;

@@ -43,9 +43,8 @@ final class HandshakeRelease {
 
   /** @return whether the handler of the WebSocket connection on {@code channel} no longer holds its handshake */
   static boolean apply(Channel channel) {
-    if (FACTORY == null || !channel.eventLoop().inEventLoop()
-        || !(channel.pipeline().get(VertxHandler.class) instanceof VertxHandler<?> handler)
-        || handler.getConnection() == null) {
+    VertxHandler<?> handler = FACTORY == null ? null : DirectWrites.webSocketHandler(channel);
+    if (handler == null) {
       return false;
     }
     try {
