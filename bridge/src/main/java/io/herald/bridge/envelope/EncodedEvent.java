@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 public final class EncodedEvent {
 
   private final Envelope envelope;
-  private String json;
   private Buffer sse;
   private Buffer sseBody;
   private Buffer sseChunk;
@@ -30,7 +29,7 @@ public final class EncodedEvent {
   /** The SSE event: {@code id:} the cursor, {@code event:} the type, {@code data:} the envelope JSON. */
   public Buffer sse() {
     if (sse == null) {
-      sse = Buffer.buffer(sseText(true));
+      sse = WireText.bytes(sseText(true));
     }
     return sse;
   }
@@ -42,7 +41,7 @@ public final class EncodedEvent {
    */
   public Buffer sseBody() {
     if (sseBody == null) {
-      sseBody = Buffer.buffer(sseText(false));
+      sseBody = WireText.bytes(sseText(false));
     }
     return sseBody;
   }
@@ -53,7 +52,7 @@ public final class EncodedEvent {
    */
   public Buffer sseChunk() {
     if (sseChunk == null) {
-      sseChunk = sse != null ? HttpChunks.of(sse) : HttpChunks.of(sseText(true));
+      sseChunk = sse != null ? HttpChunks.of(sse) : WireText.chunk(sseText(true));
     }
     return sseChunk;
   }
@@ -61,18 +60,19 @@ public final class EncodedEvent {
   /** {@link #sseBody()} as an HTTP/1.1 chunk. */
   public Buffer sseBodyChunk() {
     if (sseBodyChunk == null) {
-      sseBodyChunk = sseBody != null ? HttpChunks.of(sseBody) : HttpChunks.of(sseText(false));
+      sseBodyChunk = sseBody != null ? HttpChunks.of(sseBody) : WireText.chunk(sseText(false));
     }
     return sseBodyChunk;
   }
 
-  /** The SSE event's text, with or without its {@code id:} line; every SSE form is made from it. */
-  private String sseText(boolean withId) {
-    if (json == null) {
-      // Once per event, whichever forms its subscribers need.
-      json = envelope.toJson();
-    }
-    return SseFormat.eventText(withId ? envelope.id() : null, envelope.type(), json);
+  /**
+   * The SSE event's text, with or without its {@code id:} line, in the event loop's builder
+   * ({@link WireText}): every SSE form is made from it, the envelope's JSON written straight in.
+   */
+  private StringBuilder sseText(boolean withId) {
+    StringBuilder text = WireText.builder();
+    SseFormat.appendJsonEvent(text, withId ? envelope.id() : null, envelope.type(), envelope::appendJson);
+    return text;
   }
 
   /**
@@ -81,16 +81,25 @@ public final class EncodedEvent {
    */
   public Buffer frame() {
     if (frame == null) {
-      frame = Buffer.buffer(Frames.rec(envelope));
+      frame = WireText.bytes(recText());
     }
     return frame;
   }
 
-  /** The {@link #frame()} inside a WebSocket text frame's bytes, ready for the socket. */
+  /**
+   * The {@link #frame()} inside a WebSocket text frame's bytes, ready for the socket; made from the
+   * text when no subscriber needed the plain frame (a node of WebSocket clients only).
+   */
   public Buffer webSocketFrame() {
     if (webSocketFrame == null) {
-      webSocketFrame = WebSocketFraming.text(frame());
+      webSocketFrame = frame != null ? WebSocketFraming.text(frame) : WireText.webSocketFrame(recText());
     }
     return webSocketFrame;
+  }
+
+  private StringBuilder recText() {
+    StringBuilder text = WireText.builder();
+    Frames.appendRec(text, envelope);
+    return text;
   }
 }

@@ -42,7 +42,13 @@ public record Envelope(String id, String address, String type, long ts, String d
 
   /** The envelope as one JSON object: {@code {"id","address","type","ts","data"}}. */
   public String toJson() {
-    StringBuilder json = new StringBuilder(64 + dataJson.length() + address.length());
+    StringBuilder json = new StringBuilder(96 + dataJson.length() + address.length() + id.length() + type.length());
+    appendJson(json);
+    return json.toString();
+  }
+
+  /** Appends {@link #toJson()}'s text: the SSE form embeds it without a string of its own. */
+  public void appendJson(StringBuilder json) {
     json.append("{\"id\":");
     JsonText.appendQuoted(json, id);
     json.append(",\"address\":");
@@ -50,7 +56,6 @@ public record Envelope(String id, String address, String type, long ts, String d
     json.append(",\"type\":");
     JsonText.appendQuoted(json, type);
     json.append(",\"ts\":").append(ts);
-    json.append(",\"data\":").append(dataJson);
-    return json.append('}').toString();
+    json.append(",\"data\":").append(dataJson).append('}');
   }
 }

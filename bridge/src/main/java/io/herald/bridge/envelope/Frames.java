@@ -6,8 +6,13 @@ public final class Frames {
   private Frames() {}
 
   public static String rec(Envelope envelope) {
-    String data = envelope.dataJson();
-    StringBuilder json = new StringBuilder(80 + data.length() + envelope.address().length());
+    StringBuilder json = new StringBuilder(96 + envelope.dataJson().length() + envelope.address().length() + envelope.id().length());
+    appendRec(json, envelope);
+    return json.toString();
+  }
+
+  /** Appends {@link #rec(Envelope)}'s text. */
+  static void appendRec(StringBuilder json, Envelope envelope) {
     json.append("{\"type\":\"rec\",\"address\":");
     JsonText.appendQuoted(json, envelope.address());
     json.append(",\"id\":");
@@ -15,7 +20,7 @@ public final class Frames {
     json.append(",\"event\":");
     JsonText.appendQuoted(json, envelope.type());
     json.append(",\"ts\":").append(envelope.ts());
-    json.append(",\"body\":").append(data);
-    return json.append('}').toString();
+    json.append(",\"body\":").append(envelope.dataJson()).append('}');
   }
+
 }

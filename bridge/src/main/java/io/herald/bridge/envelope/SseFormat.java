@@ -1,6 +1,7 @@
 package io.herald.bridge.envelope;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
 
 /**
  * Server-Sent Events framing per the WHATWG HTML specification (section "Server-sent events").
@@ -18,6 +19,37 @@ public final class SseFormat {
 
   public static String eventText(String id, String event, String data) {
     StringBuilder out = new StringBuilder(data.length() + 48);
+    appendFields(out, id, event);
+    appendData(out, data);
+    out.append('\n');
+    return out.toString();
+  }
+
+  /**
+   * Appends an event whose data is JSON text that {@code json} appends: written straight into
+   * {@code out}, without a string of its own. JSON never holds a raw line break, but whatever it
+   * appended is checked, and split into lines as {@link #eventText} would if it did.
+   */
+  static void appendJsonEvent(StringBuilder out, String id, String event, Consumer<StringBuilder> json) {
+    appendFields(out, id, event);
+    int line = out.length();
+    out.append("data: ");
+    int data = out.length();
+    json.accept(out);
+    for (int i = data; i < out.length(); i++) {
+      char c = out.charAt(i);
+      if (c == '\r' || c == '\n') {
+        String text = out.substring(data);
+        out.setLength(line);
+        appendData(out, text);
+        out.append('\n');
+        return;
+      }
+    }
+    out.append("\n\n");
+  }
+
+  private static void appendFields(StringBuilder out, String id, String event) {
     if (id != null) {
       requireSingleLine("id", id);
       out.append("id: ").append(id).append('\n');
@@ -26,9 +58,6 @@ public final class SseFormat {
       requireSingleLine("event", event);
       out.append("event: ").append(event).append('\n');
     }
-    appendData(out, data);
-    out.append('\n');
-    return out.toString();
   }
 
   public static Buffer event(String id, String event, String data) {

@@ -16,7 +16,16 @@ public final class WebSocketFraming {
   private WebSocketFraming() {}
 
   public static Buffer text(Buffer payload) {
-    int length = payload.length();
+    return header(payload.length()).appendBuffer(payload);
+  }
+
+  /** The same from the payload's bytes. */
+  public static Buffer text(byte[] payload) {
+    return header(payload.length).appendBytes(payload);
+  }
+
+  /** A frame's header, in a buffer with room for its payload. */
+  private static Buffer header(int length) {
     Buffer frame;
     if (length < 126) {
       frame = Buffer.buffer(2 + length).appendByte((byte) 0x81).appendByte((byte) length);
@@ -25,6 +34,6 @@ public final class WebSocketFraming {
     } else {
       frame = Buffer.buffer(10 + length).appendByte((byte) 0x81).appendByte((byte) 127).appendLong(length);
     }
-    return frame.appendBuffer(payload);
+    return frame;
   }
 }

@@ -59,6 +59,34 @@ class EnvelopeEncodingTest {
         .put("event", "price").put("ts", 1700000000123L).put("body", new JsonObject().put("p", "a\nb")), frame);
   }
 
+  /**
+   * The forms are built in a builder each event loop reuses: whatever came before (a multi-byte
+   * character, which changes a chunk's size line, a huge event, a raw line break in data a service
+   * encoded) leaves no trace in the next event, and each form is the text the plain helpers give.
+   */
+  @Test
+  void formsFromTheReusedBuilderAreThePlainTextsWhateverCameBefore() {
+    Envelope[] envelopes = {
+        envelope,
+        new Envelope("k3Q9x2abT0.42", "user.zo\u00eb", "invoice", 1795377667019L, "{\"note\":\"caf\u00e9 \ud83d\ude00\"}"),
+        new Envelope("big-1", "public.big", "message", 1L, "\"" + "x".repeat(40_000) + "\""),
+        new Envelope("raw-1", "public.raw", "message", 2L, "\"line one\nline two\r\nthree\""),
+        envelope};
+    for (Envelope e : envelopes) {
+      String sse = SseFormat.eventText(e.id(), e.type(), e.toJson());
+      String body = SseFormat.eventText(null, e.type(), e.toJson());
+      EncodedEvent chunkFirst = new EncodedEvent(e);
+      assertEquals(HttpChunks.of(sse), chunkFirst.sseChunk(), e.id());
+      assertEquals(HttpChunks.of(body), chunkFirst.sseBodyChunk(), e.id());
+      assertEquals(Buffer.buffer(sse), chunkFirst.sse(), e.id());
+      assertEquals(Buffer.buffer(body), chunkFirst.sseBody(), e.id());
+      Buffer rec = Buffer.buffer(Frames.rec(e));
+      EncodedEvent socketFirst = new EncodedEvent(e);
+      assertEquals(WebSocketFraming.text(rec), socketFirst.webSocketFrame(), e.id());
+      assertEquals(rec, socketFirst.frame(), e.id());
+    }
+  }
+
   @Test
   void eventNamesAreShortSingleLineTokens() {
     for (String good : new String[] {"message", "a", "price.v2", "user:42@x_y-z", "9", "a".repeat(64)}) {
