@@ -32,12 +32,13 @@ export class Herald {
    *   refreshBefore: ms before expiry to fetch a new token (default 30000)
    *   sockjs: URL of sockjs-client, loaded only when SockJS is tried (default url + "/sockjs.min.js")
    *   sockjsOptions: options for the SockJS constructor, e.g. {transports: ["xhr-polling"]}
+   *   pingInterval: ms between pings over SockJS (default 5000, as the stock Vert.x client)
    */
   constructor(url, options = {}) {
     this.url = (url || location.origin).replace(/\/$/, "");
     this.options = Object.assign({
       transports: ["websocket", "sse", "sockjs"], minDelay: 500, maxDelay: 30000,
-      openTimeout: 5000, refreshBefore: 30000, sockjs: this.url + "/sockjs.min.js",
+      openTimeout: 5000, refreshBefore: 30000, sockjs: this.url + "/sockjs.min.js", pingInterval: 5000,
     }, options);
     this.state = "idle";
     this.connection = null;          // {connection, user, transport, node} once connected
@@ -409,10 +410,17 @@ const TRANSPORTS = {
     const socket = new window.SockJS(client.url + "/eventbus" + (token ? "?access_token=" + encodeURIComponent(token) : ""),
       null, client.options.sockjsOptions);
     const link = new FrameLink(client, socket);
+    let pinger = null;
     return within(client.options.openTimeout, new Promise((resolve, reject) => {
-      socket.onopen = () => link.request("herald.whoami", {}).then((info) => link.start(info)).then(() => resolve(link), reject);
+      socket.onopen = () => {
+        // The server closes a session it hears nothing from for its idle timeout, and SockJS's own
+        // heartbeats only go the other way: a quiet page pings, as the stock client does.
+        pinger = setInterval(() => link.frame({ type: "ping" }), client.options.pingInterval);
+        link.request("herald.whoami", {}).then((info) => link.start(info)).then(() => resolve(link), reject);
+      };
       socket.onmessage = (e) => link.onFrame(e.data);
       socket.onclose = (e) => {
+        clearInterval(pinger);
         reject(new Error("sockjs closed: " + e.code));
         client.dropped(link, { code: e.reason, reconnect: e.code !== 1008 });
       };
