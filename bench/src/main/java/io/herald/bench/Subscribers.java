@@ -26,6 +26,9 @@ final class Subscribers {
 
   static final int PER_SOURCE = 5000;
   static final int CONNECTING = 200;
+  /** How often a frame-protocol subscriber pings, as the stock Vert.x event-bus client does by default. */
+  static final long PING_MILLIS = 5000;
+  private static final String PING = "{\"type\":\"ping\"}";
 
   final Kind kind;
   final AddressBook book;
@@ -40,6 +43,7 @@ final class Subscribers {
   private final Map<Integer, NetClient> netClients = new HashMap<>();
   private String sharedToken;
   private boolean closing;
+  private long pingTimer = -1;
   int ready;
   long connectFailures;
 
@@ -56,6 +60,23 @@ final class Subscribers {
     this.subject = subject;
     this.stats = stats;
     stats.spread(ports.length);
+    if (kind == Kind.HERALD_SOCKJS) {
+      // As the stock Vert.x event-bus client does: Herald closes a frame-protocol connection it
+      // has heard nothing from for its idle timeout (60 s), and over SockJS there is no
+      // transport-level ping to answer (over WebSocket, the reader answers Herald's pings). Without
+      // this, SockJS subscribers were cut off a minute into a long search, and the events they
+      // missed counted as lost (run 20261123-185458, 10 000 subscribers).
+      pingTimer = vertx.setPeriodic(PING_MILLIS, t -> ping());
+    }
+  }
+
+  /** One ping frame to every open SockJS subscriber. */
+  private void ping() {
+    for (Sub sub : subs) {
+      if (sub.open && sub.frames != null) {
+        sub.frames.writeAndFlush(WebSocketReader.text(PING));
+      }
+    }
   }
 
   /** Opens {@code n} more subscribers; completes once each has been tried (see {@link #ready}). */
@@ -93,6 +114,9 @@ final class Subscribers {
   /** Closes every connection without reopening. */
   void close() {
     closing = true;
+    if (pingTimer >= 0) {
+      vertx.cancelTimer(pingTimer);
+    }
     netClients.values().forEach(NetClient::close);
   }
 
@@ -145,6 +169,9 @@ final class Subscribers {
               connected(sub);
               if (register != null) {
                 ctx.writeAndFlush(WebSocketReader.text(register));
+              }
+              if (kind == Kind.HERALD_SOCKJS) {
+                sub.frames = ctx;
               }
             }
           } finally {
@@ -248,6 +275,7 @@ final class Subscribers {
       return;
     }
     sub.open = false;
+    sub.frames = null;
     if (sub.isReady) {
       sub.isReady = false;
       ready--;
@@ -285,6 +313,8 @@ final class Subscribers {
     final EventScanner scanner = new EventScanner(kind.readyMarker());
     boolean open;
     boolean isReady;
+    /** Where a SockJS subscriber writes its pings; {@code null} for the others and while closed. */
+    ChannelHandlerContext frames;
     long next = -1;
     long received;
     long gaps;
