@@ -46,7 +46,7 @@ final class WireText {
 
   /** The text's UTF-8 bytes, in a buffer of exactly their size. */
   static Buffer bytes(StringBuilder text) {
-    return wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+    return Buffer.buffer(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -63,7 +63,7 @@ final class WireText {
     String chunk = text.toString();
     byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
     if (bytes.length == chunk.length()) {
-      return wrap(bytes);
+      return Buffer.buffer(bytes);
     }
     // Some character took more than one byte: the size line counted characters, not bytes.
     return HttpChunks.of(chunk.substring(size.length() + 2, chunk.length() - 2));
@@ -73,9 +73,5 @@ final class WireText {
   static Buffer webSocketFrame(StringBuilder text) {
     byte[] payload = text.toString().getBytes(StandardCharsets.UTF_8);
     return WebSocketFraming.text(payload);
-  }
-
-  private static Buffer wrap(byte[] bytes) {
-    return Buffer.buffer(bytes);
   }
 }
