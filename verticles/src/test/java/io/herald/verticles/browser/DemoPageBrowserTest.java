@@ -53,13 +53,7 @@ class DemoPageBrowserTest {
 
   @AfterAll
   void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      vertx.close().await();
-    }
+    Pages.close(browser, vertx);
   }
 
   @BeforeEach

@@ -46,6 +46,17 @@ final class Pages {
         () -> NodeDeployment.deploy(vertx, HeraldCluster.config(flags.toArray(String[]::new)))));
   }
 
+  /** Closes the browser, if it started, then Vert.x and the nodes deployed on it, whatever the first did. */
+  static void close(Browser browser, Vertx vertx) {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   static String url(NodeDeployment node, String path) {
     return "http://127.0.0.1:" + node.httpPort() + path;
   }

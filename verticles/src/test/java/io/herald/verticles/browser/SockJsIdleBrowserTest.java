@@ -38,13 +38,7 @@ class SockJsIdleBrowserTest {
 
   @AfterAll
   void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      vertx.close().await();
-    }
+    Pages.close(browser, vertx);
   }
 
   @Test

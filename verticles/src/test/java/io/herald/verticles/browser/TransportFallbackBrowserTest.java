@@ -43,13 +43,7 @@ class TransportFallbackBrowserTest {
 
   @AfterAll
   void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      vertx.close().await();
-    }
+    Pages.close(browser, vertx);
   }
 
   @Test
