@@ -26,7 +26,7 @@ final class Subscribers {
 
   static final int PER_SOURCE = 5000;
   static final int CONNECTING = 200;
-  /** How often a frame-protocol subscriber pings, as the stock Vert.x event-bus client does by default. */
+  /** How often a SockJS subscriber pings, as the stock Vert.x event-bus client does by default. */
   static final long PING_MILLIS = 5000;
   private static final String PING = "{\"type\":\"ping\"}";
 
@@ -73,7 +73,7 @@ final class Subscribers {
   /** One ping frame to every open SockJS subscriber. */
   private void ping() {
     for (Sub sub : subs) {
-      if (sub.open && sub.frames != null) {
+      if (sub.frames != null) {
         sub.frames.writeAndFlush(WebSocketReader.text(PING));
       }
     }
