@@ -84,6 +84,11 @@ final class EventScanner {
           at = q + 1;
           continue;
         }
+        int next = whole(bytes, q + 1, end, sink);
+        if (next > 0) {
+          at = next;
+          continue;
+        }
         index = SEQ.length - 2;
         at = q + 1;
         continue;
@@ -91,6 +96,53 @@ final class EventScanner {
       accept(bytes.getByte(at++), sink);
     }
   }
+
+  /**
+   * The event that follows a {@code q} when it is whole in this buffer and in the exact form every
+   * payload has ({@code ":<digits>,"t":<digits>} and one byte after): read straight through, to the
+   * index after that byte, with the state the byte-wise path would leave. Anything else returns -1
+   * and goes the byte-wise way from the {@code q}, so what is found is the same either way. The
+   * byte-wise state machine was most of the scan's cost per event (async-profiler, 2026-11-23).
+   */
+  private int whole(ByteBuf bytes, int at, int end, Sink sink) {
+    if (end - at < 2 || bytes.getByte(at) != '"' || bytes.getByte(at + 1) != ':') {
+      return -1;
+    }
+    int i = at + 2;
+    long seqNumber = 0;
+    int digits = i;
+    byte b;
+    while (i < end && (b = bytes.getByte(i)) >= '0' && b <= '9') {
+      seqNumber = seqNumber * 10 + (b - '0');
+      i++;
+    }
+    if (i == digits || end - i < TIME_AFTER_COMMA.length) {
+      return -1;
+    }
+    for (int k = 0; k < TIME_AFTER_COMMA.length; k++) {
+      if (bytes.getByte(i + k) != TIME_AFTER_COMMA[k]) {
+        return -1;
+      }
+    }
+    i += TIME_AFTER_COMMA.length;
+    long time = 0;
+    digits = i;
+    while (i < end && (b = bytes.getByte(i)) >= '0' && b <= '9') {
+      time = time * 10 + (b - '0');
+      i++;
+    }
+    if (i == digits || i == end) {
+      return -1;
+    }
+    seq = seqNumber;
+    sink.event(seqNumber, time);
+    // As the byte-wise path leaves it after the byte that ends the time.
+    mode = 0;
+    index = advance(SEQ, 0, bytes.getByte(i));
+    return i + 1;
+  }
+
+  private static final byte[] TIME_AFTER_COMMA = bytes(",\"t\":");
 
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;

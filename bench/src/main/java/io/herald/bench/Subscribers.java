@@ -154,9 +154,7 @@ final class Subscribers {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
           ByteBuf bytes = (ByteBuf) msg;
           try {
-            if (answered.future().isComplete() && stats.recording) {
-              stats.reads++;
-            }
+            stats.read();
             reader.read(bytes, ctx, sub.scanner, sub);
             String status = reader.status();
             if (status != null && !answered.future().isComplete()) {
@@ -216,9 +214,7 @@ final class Subscribers {
             if (!answered.future().isComplete() && !statusLine(bytes)) {
               return;
             }
-            if (stats.recording) {
-              stats.reads++;
-            }
+            stats.read();
             sub.scanner.scan(bytes, sub);
           } finally {
             bytes.release();
@@ -338,7 +334,7 @@ final class Subscribers {
 
     @Override
     public void event(long seq, long sentNanos) {
-      stats.event(seq, System.nanoTime() - sentNanos, node);
+      stats.event(seq, sentNanos, node);
       received++;
       if (next < 0 || seq == next) {
         next = seq + 1;

@@ -25,12 +25,31 @@ class EventScannerTest {
           .append("\",\"note\":\"seq\",\"body\":{\"seq\":").append(seq)
           .append(",\"t\":").append(1_000_000L + seq).append(",\"pad\":\"").append("x".repeat(seq % 70)).append("\"}}\n");
     }
-    byte[] all = stream.toString().getBytes(StandardCharsets.UTF_8);
+    assertSkippingFindsWhatByteByByteFinds(stream.toString().getBytes(StandardCharsets.UTF_8), 300);
+  }
 
+  @Test
+  void nearMissesOfTheEventFormFindWhatByteByByteFinds() {
+    // Forms the straight-through read of a whole event must leave to the byte-wise path: no seq
+    // digits, a longer key, a space, a quote ending the time, and an event cut off by the stream's end.
+    StringBuilder stream = new StringBuilder("{\"type\":\"ack\",\"ref\":1}");
+    String[] oddities = {"{\"seq\":,\"t\":5,", "{\"seq\":12,\"tt\":5,", "{\"seq\":7 ,\"t\":8}", "{\"seq\":9,\"t\":10\"seq\":11,\"t\":12,"};
+    for (int seq = 0; seq < 200; seq++) {
+      stream.append(oddities[seq % oddities.length]);
+      stream.append("{\"body\":{\"seq\":").append(1000 + seq).append(",\"t\":").append(5_000_000L + seq).append(",\"pad\":\"xx\"}}\n");
+    }
+    stream.append("{\"seq\":33,\"t\":44");
+    byte[] all = stream.toString().getBytes(StandardCharsets.UTF_8);
+    List<long[]> bytewise = new ArrayList<>();
+    new EventScanner(READY).scan(Buffer.buffer(all), sink(bytewise));
+    assertSkippingFindsWhatByteByByteFinds(all, bytewise.size());
+  }
+
+  private static void assertSkippingFindsWhatByteByByteFinds(byte[] all, int events) {
     List<long[]> expected = new ArrayList<>();
     EventScanner bytewise = new EventScanner(READY);
     bytewise.scan(Buffer.buffer(all), sink(expected));
-    assertEquals(300, expected.size(), "the byte-by-byte scan finds every event");
+    assertEquals(events, expected.size(), "the byte-by-byte scan finds every event");
 
     Random random = new Random(42);
     for (int round = 0; round < 200; round++) {
@@ -48,8 +67,8 @@ class EventScannerTest {
       }
       assertEquals(expected.size(), found.size(), "round " + round);
       for (int i = 0; i < expected.size(); i++) {
-        assertEquals(expected.get(i)[0], found.get(i)[0]);
-        assertEquals(expected.get(i)[1], found.get(i)[1]);
+        assertEquals(expected.get(i)[0], found.get(i)[0], "round " + round + ", event " + i);
+        assertEquals(expected.get(i)[1], found.get(i)[1], "round " + round + ", event " + i);
       }
     }
   }
