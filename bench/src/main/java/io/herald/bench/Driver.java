@@ -32,6 +32,14 @@ public final class Driver {
   private String[] w2Kinds;
   private String[] w4Cases;
   private String profileKind;
+  /**
+   * How much later than a step's end its last delivery may come and the step still count as kept
+   * pace with, beyond a tenth of the step: W1 sets it to the longest fan-out of one event at the
+   * moderate rate, measured on the same server just before its search. A fan-out to 10 000
+   * subscribers takes about 200 ms on a slow day of this machine even when nothing queues, for
+   * Nchan as for Herald, and a fixed 10 % of a 2 s step then judged that, not the pace.
+   */
+  private double lagAllowanceMs;
 
   private Driver(Path repo, Path out, int reps, boolean quick) {
     this.repo = repo;
@@ -150,8 +158,16 @@ public final class Driver {
       JsonArray b = new JsonArray();
       double start = moderate * 2;
       for (int r = 0; r < reps; r++) {
-        a.add(measure(gen, pids(server), moderate, quick ? 2 : 4, 1, true));
-        JsonObject best = search(gen, pids(server), start, r == 0 ? 2.0 : 1.3, stepSeconds, 1, quick || r > 0 ? 4 : 7);
+        JsonObject calm = measure(gen, pids(server), moderate, quick ? 2 : 4, 1, true);
+        a.add(calm);
+        Double fanout = calm.getDouble("eventLastMaxMs");
+        lagAllowanceMs = fanout == null || fanout.isNaN() ? 0 : fanout;
+        JsonObject best;
+        try {
+          best = search(gen, pids(server), start, r == 0 ? 2.0 : 1.3, stepSeconds, 1, quick || r > 0 ? 4 : 7);
+        } finally {
+          lagAllowanceMs = 0;
+        }
         b.add(best);
         if (best.getDouble("offeredRate", 0.0) > 0) {
           start = best.getDouble("offeredRate");
@@ -435,6 +451,7 @@ public final class Driver {
     }
     r.put("generatorCpuPct", (Procs.cpuTicks(gen.pid()) - g0) / (double) Procs.CLOCK_TICKS / wall * 100);
     r.put("serverRssKb", serverPids.stream().mapToLong(Procs::rssKb).sum());
+    r.put("lagAllowanceMs", lagAllowanceMs);
     r.put("sustained", sustained(r, seconds));
     return r;
   }
@@ -455,8 +472,11 @@ public final class Driver {
     if (r.getDouble("achievedRate") < 0.95 * r.getDouble("offeredRate")) {
       return String.format("publisher fell behind (%.0f/s achieved)", r.getDouble("achievedRate"));
     }
-    if (r.getDouble("deliveredPerSec") < 0.9 * r.getLong("expected") / seconds) {
-      return String.format("deliveries lagged (%.0f ms to deliver a %.1f s step)", r.getDouble("spanMs"), seconds);
+    // The delivery rate over the step, its span shortened by the allowance (never below the step).
+    double paceSpan = Math.max(seconds, (r.getDouble("spanMs") - r.getDouble("lagAllowanceMs", 0.0)) / 1000);
+    if (r.getLong("delivered") / paceSpan < 0.9 * r.getLong("expected") / seconds) {
+      return String.format("deliveries lagged (%.0f ms to deliver a %.1f s step, %.0f ms allowed for one fan-out)",
+          r.getDouble("spanMs"), seconds, r.getDouble("lagAllowanceMs", 0.0));
     }
     return null;
   }
