@@ -164,7 +164,7 @@ public final class Driver {
         lagAllowanceMs = fanout == null || fanout.isNaN() ? 0 : fanout;
         JsonObject best;
         try {
-          best = search(gen, pids(server), start, r == 0 ? 2.0 : 1.3, stepSeconds, 1, quick || r > 0 ? 4 : 7);
+          best = search(gen, pids(server), start, r == 0 ? 2.0 : 1.3, stepSeconds, 1, quick || r > 0 ? 4 : 9);
         } finally {
           lagAllowanceMs = 0;
         }
