@@ -3,6 +3,7 @@ package io.herald.verticles.http;
 import io.herald.bridge.auth.Redaction;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -30,8 +31,13 @@ public final class AccessLog implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    rc.addEndHandler(done -> LOG.log(Level.INFO, String.format("%s %s %d %dms %s",
-        method, uri, rc.response().getStatusCode(), (System.nanoTime() - start) / 1_000_000, client)));
+    // The response's own end handler (called on a close too), not rc.addEndHandler: vert.x-web's
+    // end handlers hold the routing context, about 1 KB, for as long as the answer lasts, which for
+    // an SSE stream is the stream's life. Nothing else on Herald's router sets end handlers, which
+    // would take this one's place.
+    HttpServerResponse response = rc.response();
+    response.endHandler(done -> LOG.log(Level.INFO, String.format("%s %s %d %dms %s",
+        method, uri, response.getStatusCode(), (System.nanoTime() - start) / 1_000_000, client)));
     rc.next();
   }
 }
