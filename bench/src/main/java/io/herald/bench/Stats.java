@@ -57,7 +57,7 @@ final class Stats {
     }
   }
 
-  /** A subscriber's socket read is about to be scanned (once its subscription is answered). */
+  /** A subscriber's socket read is about to be scanned: its events arrived now. */
   void read() {
     readNanos = System.nanoTime();
     if (recording) {
