@@ -300,7 +300,7 @@ public final class Driver {
             connect(g2, server, kind, each, false, 120);
             connected = c;
             Thread.sleep(2000);
-            long rss = Procs.rssKb(server.measuredPid());
+            long rssConnected = Procs.rssKb(server.measuredPid());
             long c0 = Procs.cpuTicks(server.measuredPid());
             long gen0 = Procs.cpuTicks(g1.pid()) + Procs.cpuTicks(g2.pid());
             long w0 = System.nanoTime();
@@ -308,10 +308,15 @@ public final class Driver {
             double wall = (System.nanoTime() - w0) / 1e9;
             double cpu = (Procs.cpuTicks(server.measuredPid()) - c0) / (double) Procs.CLOCK_TICKS / wall * 100;
             double genCpu = (Procs.cpuTicks(g1.pid()) + Procs.cpuTicks(g2.pid()) - gen0) / (double) Procs.CLOCK_TICKS / wall * 100;
+            // Idle memory is what the server holds once the connections have sat idle, not in the
+            // seconds after they came: a JVM gives back the native memory its compilers freed
+            // during the burst at its next native heap trim (every 5 s), nginx has nothing to give.
+            long rss = Procs.rssKb(server.measuredPid());
             long heap = server.herald() ? liveHeap(server, "w2-" + kind + "-" + c + "-r" + r) : 0;
             int ready = g1.send(new JsonObject().put("cmd", "stats")).getInteger("ready")
                 + g2.send(new JsonObject().put("cmd", "stats")).getInteger("ready");
-            run.put("C" + c, new JsonObject().put("ready", ready).put("rssKb", rss)
+            run.put("C" + c, new JsonObject().put("ready", ready).put("rssKb", rss).put("rssConnectedKb", rssConnected)
+                .put("rssConnectedPerConnKb", (rssConnected - rss0) / (double) c)
                 .put("rssPerConnKb", (rss - rss0) / (double) c)
                 .put("heapPerConnKb", server.herald() ? (heap - heap0) / 1024.0 / c : null)
                 .put("idleCpuPct", cpu).put("generatorCpuPct", genCpu));

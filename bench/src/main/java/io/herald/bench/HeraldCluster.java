@@ -32,7 +32,8 @@ final class HeraldCluster implements AutoCloseable {
   static final int FIRST_HTTP_PORT = 18081;
   static final int FIRST_MEMBER_PORT = 5901;
   /** Three JVMs share core 0: a smaller heap than W1's (a few hundred connections each). */
-  static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
+  static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx1g", "-XX:TrimNativeHeapInterval=5000",
+      "-XX:+ExitOnOutOfMemoryError");
   static final String PIN = "0";
   private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 

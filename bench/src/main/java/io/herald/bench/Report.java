@@ -38,6 +38,11 @@ final class Report {
     return Double.isNaN(a) ? "n/a" : String.format("%.1f (%.1f)", a, b);
   }
 
+  /** Two decimals, or "n/a" where a server has no such figure (nginx has no heap). */
+  static String orNa(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format("%.2f", value);
+  }
+
   /** A number of a results file: NaN, which Vert.x writes to JSON as the text "NaN", reads back as NaN. */
   static double number(JsonObject o, String key) {
     return o.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN;
@@ -66,7 +71,7 @@ final class Report {
     JsonObject m = new JsonObject();
     for (int c : sizes) {
       JsonObject at = new JsonObject();
-      for (String key : new String[] {"rssPerConnKb", "heapPerConnKb", "idleCpuPct", "generatorCpuPct", "rssKb", "ready"}) {
+      for (String key : new String[] {"rssPerConnKb", "rssConnectedPerConnKb", "heapPerConnKb", "idleCpuPct", "generatorCpuPct", "rssKb", "ready"}) {
         List<Double> values = new ArrayList<>();
         for (Object o : runs) {
           JsonObject r = ((JsonObject) o).getJsonObject("C" + c);
@@ -148,8 +153,8 @@ final class Report {
     JsonArray w2 = r.getJsonArray("w2");
     if (w2 != null) {
       md.append("## W2 idle connections (two generator processes)\n\n");
-      md.append("| server/transport | C | connected | RSS per conn KB ((RSS_C-RSS_0)/C) | marginal RSS per conn KB (10k to 18k) | live heap per conn KB | idle server CPU | generators CPU |\n");
-      md.append("|---|---|---|---|---|---|---|---|\n");
+      md.append("| server/transport | C | connected | RSS per conn KB ((RSS_C-RSS_0)/C, RSS_C after 10 s idle) | the same 2 s after connecting | marginal RSS per conn KB (10k to 18k) | live heap per conn KB | idle server CPU | generators CPU |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|\n");
       for (Object o : w2) {
         JsonObject row = (JsonObject) o;
         JsonObject m = row.getJsonObject("median");
@@ -158,9 +163,9 @@ final class Report {
         }
         for (Object c : row.getJsonArray("C")) {
           JsonObject at = m.getJsonObject("C" + c);
-          md.append(String.format("| %s | %s | %.0f | %.2f | %.2f | %s | %.2f%% | %.1f%% |%n", row.getString("kind"), c, at.getDouble("ready"),
-              at.getDouble("rssPerConnKb"), m.getDouble("marginalRssPerConnKb"),
-              Double.isNaN(number(at, "heapPerConnKb")) ? "n/a" : String.format("%.2f", number(at, "heapPerConnKb")),
+          md.append(String.format("| %s | %s | %.0f | %.2f | %s | %.2f | %s | %.2f%% | %.1f%% |%n", row.getString("kind"), c, at.getDouble("ready"),
+              at.getDouble("rssPerConnKb"), orNa(number(at, "rssConnectedPerConnKb")), m.getDouble("marginalRssPerConnKb"),
+              orNa(number(at, "heapPerConnKb")),
               at.getDouble("idleCpuPct"), at.getDouble("generatorCpuPct")));
         }
       }

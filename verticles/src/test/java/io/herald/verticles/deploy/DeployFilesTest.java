@@ -134,6 +134,27 @@ class DeployFilesTest {
     assertTrue(dockerfile.lines().anyMatch(l -> l.startsWith("USER ") && !l.contains("root")), "the image runs as a user of its own");
   }
 
+  @Test
+  void theJvmFlagsTheSystemdUnitAndTheDockerfilePassAreOnesAJvmAccepts() throws Exception {
+    String exec = Files.readString(DEPLOY.resolve("systemd/herald.service")).lines()
+        .filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+    List<String> unitFlags = List.of(exec.substring(exec.indexOf("java ") + 5, exec.indexOf(" -jar ")).trim().split("\\s+"));
+    String options = Files.readString(DEPLOY.resolve("Dockerfile")).lines().filter(l -> l.contains("JAVA_TOOL_OPTIONS=")).findFirst().orElseThrow();
+    String quoted = options.substring(options.indexOf('"') + 1, options.lastIndexOf('"'));
+    List<String> imageFlags = List.of(quoted.trim().split("\\s+"));
+    // A JVM refuses to start on a flag it does not know; the native heap trim needs Java 17.0.9 or later.
+    assertTrue(unitFlags.contains("-XX:TrimNativeHeapInterval=5000"), exec);
+    assertTrue(imageFlags.contains("-XX:TrimNativeHeapInterval=5000"), options);
+    for (List<String> flags : List.of(unitFlags, imageFlags)) {
+      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+      command.addAll(flags);
+      command.add("-version");
+      Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(java.getInputStream().readAllBytes());
+      assertEquals(0, java.waitFor(), flags + ": " + output);
+    }
+  }
+
   private static List<JsonNode> manifests() throws IOException {
     List<JsonNode> documents = new ArrayList<>();
     try (Stream<Path> files = Files.list(DEPLOY.resolve("kubernetes"))) {
