@@ -48,9 +48,8 @@ final class ClusterWorkload {
     int perNode = driver.quick ? 50 : 300;
     int subscribers = perNode * NODES;
     double moderate = MODERATE_DELIVERIES_PER_SEC / subscribers;
-    // Longer than W1's 4 s: at 22 events/s a single stall of the shared machine would otherwise
-    // make the p99.
-    double moderateSeconds = driver.quick ? 2 : 10;
+    // As W1's: in a shorter step a single stall of the shared machine would make the p99.
+    double moderateSeconds = driver.quick ? 2 : Driver.MODERATE_SECONDS;
     double stepSeconds = driver.quick ? 1.5 : 3;
     long t0 = System.nanoTime();
     long deadline = t0 + MAX_MINUTES * 60_000_000_000L;
