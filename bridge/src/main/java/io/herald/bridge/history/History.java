@@ -2,6 +2,7 @@ package io.herald.bridge.history;
 
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A node's history: which addresses keep it ({@link HistoryPolicy}) and where it is kept
@@ -37,6 +38,15 @@ public final class History {
       return Future.failedFuture(new IllegalArgumentException(address + " keeps no history"));
     }
     return store.append(address, type, ts, dataJson, retention);
+  }
+
+  /** @return the positions given, in order, or a failed future if the address keeps no history */
+  public Future<List<Position>> appendAll(String address, List<NewEvent> events) {
+    Retention retention = policy.retentionFor(address);
+    if (retention == null) {
+      return Future.failedFuture(new IllegalArgumentException(address + " keeps no history"));
+    }
+    return store.appendAll(address, events, retention);
   }
 
   /** Up to {@code limit} events after {@code afterSeq}; an empty page for an address without history. */

@@ -1,5 +1,8 @@
 package io.herald.bridge.history;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Where an event stands in its address's history: the history's epoch and the event's sequence
  * number in it. Sequence numbers start at 1 and have no gaps; the epoch changes only when the
@@ -48,6 +51,15 @@ public record Position(String epoch, long seq) {
       seq = seq * 10 + (c - '0');
     }
     return new Position(text.substring(0, dot), seq);
+  }
+
+  /** The {@code count} consecutive positions of this epoch that end at this one, oldest first. */
+  public List<Position> runEndingHere(int count) {
+    List<Position> run = new ArrayList<>(count);
+    for (long seq = this.seq - count + 1; seq <= this.seq; seq++) {
+      run.add(new Position(epoch, seq));
+    }
+    return run;
   }
 
   public boolean sameEpoch(Position other) {

@@ -7,6 +7,8 @@ import io.herald.bridge.metrics.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,20 +16,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * appended (which gives it its position, once, cluster-wide) and only then published with that
  * position; any other event is published at once with a fresh id.
  *
- * <p>Appends to one address run concurrently, but their publishes leave in the order the appends
- * were issued, so a node's events of an address reach subscribers in position order. Publishes
- * from several nodes may still cross on the bus; receivers put them back in order
- * ({@code SequenceGate}). Thread-safe: used from every event loop of the node and from the bus
- * interceptor.
+ * <p>A node has at most one append of an address on its way. Events of the address that come
+ * meanwhile wait, and go to the store together when it returns (one call to the member owning the
+ * address in a cluster), then are published in their order. So a node's events of an address reach
+ * subscribers in position order, and a loaded node hands its hubs many events of an address at once,
+ * which they write to each subscriber together, instead of a trickle of single events that each cost
+ * a write per subscriber. Publishes from several nodes may still cross on the bus; receivers put
+ * them back in order ({@code SequenceGate}). Thread-safe: used from every event loop of the node and
+ * from the bus interceptor.
  */
 public final class Sequencer {
+
+  /** At most this many waiting events go in one append; the rest wait for the next. */
+  static final int MAX_GROUP = 256;
+  /** Events of one address that may wait for history; beyond, a publish fails at once (503). */
+  static final int MAX_WAITING = 10_000;
+  // The value of an address whose append is on its way and that nothing waits for yet.
+  private static final List<Waiting> NONE_WAITING = List.of();
 
   private final EventBus bus;
   private final History history;
   private final HeraldMetrics metrics;
   private final EventIds ids = new EventIds();
-  // Per address, the publish the next one must follow; removed once the address goes quiet.
-  private final ConcurrentHashMap<String, Future<Void>> tails = new ConcurrentHashMap<>();
+  // The addresses with an append on its way, each with the events that came since. Changed only
+  // through compute, which is atomic per address.
+  private final ConcurrentHashMap<String, List<Waiting>> appending = new ConcurrentHashMap<>();
+
+  private record Waiting(NewEvent event, Object body, Promise<String> published) {}
 
   public Sequencer(EventBus bus, History history, HeraldMetrics metrics) {
     this.bus = bus;
@@ -57,33 +72,99 @@ public final class Sequencer {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Future<Position> appended = history.append(address, type, ts, dataJson)
-        .onComplete(done -> {
-          if (done.succeeded()) {
-            metrics.appended();
-          } else {
-            metrics.appendFailed();
-          }
-        });
-    if (appended.succeeded() && !tails.containsKey(address)) {
-      // The store answered at once (the in-memory one does) and no earlier publish of the address
-      // is waiting: nothing to keep order with, so the event leaves now, without the chain below.
-      try {
-        return Future.succeededFuture(publishAt(address, type, body, ts, appended.result()));
-      } catch (RuntimeException e) {
-        // As from the chain below: the caller gets a failed future, never an exception.
-        return Future.failedFuture(e);
+    Waiting waiting = new Waiting(new NewEvent(type, ts, dataJson), body, Promise.promise());
+    boolean[] first = new boolean[1];
+    boolean[] full = new boolean[1];
+    appending.compute(address, (a, waitingSoFar) -> {
+      if (waitingSoFar == null) {
+        first[0] = true;
+        return NONE_WAITING;
       }
-    }
-    Promise<Void> turn = Promise.promise();
-    Future<Void> previous = tails.put(address, turn.future());
-    Future<Void> wait = previous == null ? Future.succeededFuture() : previous;
-    Future<String> published = wait.transform(ignored -> appended).map(position -> publishAt(address, type, body, ts, position));
-    published.onComplete(done -> {
-      turn.complete();
-      tails.remove(address, turn.future());
+      if (waitingSoFar.size() >= MAX_WAITING) {
+        full[0] = true;
+        return waitingSoFar;
+      }
+      List<Waiting> more = waitingSoFar == NONE_WAITING ? new ArrayList<>() : waitingSoFar;
+      more.add(waiting);
+      return more;
     });
-    return published;
+    if (full[0]) {
+      metrics.appendFailed();
+      return Future.failedFuture(new IllegalStateException(MAX_WAITING + " events of " + address + " already wait for history"));
+    }
+    if (first[0]) {
+      append(address, List.of(waiting));
+    }
+    return waiting.published().future();
+  }
+
+  private void append(String address, List<Waiting> group) {
+    metrics.appendCalled();
+    Future<List<Position>> appended;
+    try {
+      if (group.size() == 1) {
+        NewEvent event = group.get(0).event();
+        appended = history.append(address, event.type(), event.ts(), event.dataJson()).map(List::of);
+      } else {
+        List<NewEvent> events = new ArrayList<>(group.size());
+        for (Waiting w : group) {
+          events.add(w.event());
+        }
+        appended = history.appendAll(address, events);
+      }
+    } catch (RuntimeException e) {
+      // A store that throws (its member shut down) must not leave the address marked as appending.
+      appended = Future.failedFuture(e);
+    }
+    appended.onComplete(done -> {
+      if (done.succeeded()) {
+        List<Position> positions = done.result();
+        for (int i = 0; i < group.size(); i++) {
+          Waiting w = group.get(i);
+          metrics.appended();
+          try {
+            w.published().complete(publishAt(address, w.event().type(), w.body(), w.event().ts(), positions.get(i)));
+          } catch (RuntimeException e) {
+            // As for any publish: the caller gets a failed future, never an exception.
+            w.published().fail(e);
+          }
+        }
+        appendWaiting(address);
+      } else {
+        // What waits behind a failed append would most likely fail too, each after its own wait
+        // for the store: all of it fails now, and the address starts afresh with its next event.
+        List<Waiting> failed = new ArrayList<>(group);
+        appending.compute(address, (a, waiting) -> {
+          failed.addAll(waiting);
+          return null;
+        });
+        for (Waiting w : failed) {
+          metrics.appendFailed();
+          w.published().fail(done.cause());
+        }
+      }
+    });
+  }
+
+  /** After an append returned: the events that came meanwhile go next, or the address is done. */
+  private void appendWaiting(String address) {
+    List<List<Waiting>> next = new ArrayList<>(1);
+    appending.compute(address, (a, waiting) -> {
+      if (waiting == NONE_WAITING) {
+        return null;
+      }
+      if (waiting.size() <= MAX_GROUP) {
+        next.add(waiting);
+        return NONE_WAITING;
+      }
+      List<Waiting> group = waiting.subList(0, MAX_GROUP);
+      next.add(new ArrayList<>(group));
+      group.clear();
+      return waiting;
+    });
+    if (!next.isEmpty()) {
+      append(address, next.get(0));
+    }
   }
 
   private String publishAt(String address, String type, Object body, long ts, Position position) {

@@ -52,6 +52,7 @@ public final class HeraldMetrics {
   private final Map<AuthFailure, Counter> authFailures = new EnumMap<>(AuthFailure.class);
   private final Timer latency;
   private final Counter appends;
+  private final Counter appendCalls;
   private final Counter appendFailures;
   private final Counter replayed;
   private final Counter resets;
@@ -87,6 +88,9 @@ public final class HeraldMetrics {
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
     appends = Counter.builder("herald.history.appends").description("Events appended to history by this node").register(registry);
+    appendCalls = Counter.builder("herald.history.append.calls")
+        .description("Appends this node asked of the history store: fewer than herald.history.appends when events of an address"
+            + " that came while its append was on its way went together").register(registry);
     appendFailures = Counter.builder("herald.history.append.failures")
         .description("Appends that failed (history unreachable): the event was not published").register(registry);
     replayed = Counter.builder("herald.history.replayed").description("Events replayed from history to resuming connections").register(registry);
@@ -153,6 +157,10 @@ public final class HeraldMetrics {
 
   public void appended() {
     appends.increment();
+  }
+
+  public void appendCalled() {
+    appendCalls.increment();
   }
 
   public void appendFailed() {

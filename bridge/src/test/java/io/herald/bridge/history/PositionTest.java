@@ -3,6 +3,7 @@ package io.herald.bridge.history;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,5 +41,12 @@ class PositionTest {
       Position expected = m.matches() ? new Position(m.group(1), Long.parseLong(m.group(2))) : null;
       assertEquals(expected, Position.parse(t), t);
     }
+  }
+
+  @Test
+  void aRunEndingAtAPositionIsItsPredecessorsInOrder() {
+    Position last = new Position("e1", 7);
+    assertEquals(List.of(new Position("e1", 5), new Position("e1", 6), last), last.runEndingHere(3));
+    assertEquals(List.of(last), last.runEndingHere(1));
   }
 }

@@ -117,6 +117,7 @@ class MetricsTest {
     assertTrue(published.value("herald_delivery_latency_seconds_bucket") > published.value("herald_delivery_latency_seconds_count"),
         "buckets for quantiles, not only a count");
     assertEquals(EVENTS, published.delta(before, "herald_history_appends_total"));
+    assertEquals(EVENTS, published.delta(before, "herald_history_append_calls_total"), "one at a time: nothing waited for an append");
     assertEquals(0, published.delta(before, "herald_history_append_failures_total"));
     assertEquals(1, published.value("herald_history_addresses"), "the address with history that was published to");
     assertEquals(1, published.delta(before, "herald_auth_failures_total", "reason", AuthFailure.EXPIRED.code()));

@@ -9,10 +9,12 @@ import io.herald.bridge.history.AddressLog;
 import io.herald.bridge.history.Epochs;
 import io.herald.bridge.history.HistoryPage;
 import io.herald.bridge.history.HistoryStore;
+import io.herald.bridge.history.NewEvent;
 import io.herald.bridge.history.Position;
 import io.herald.bridge.history.Retention;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
  * History in a Hazelcast map, one entry per address, so it lives on the member that owns the
@@ -54,6 +56,12 @@ public final class HazelcastHistoryStore implements HistoryStore {
   public Future<Position> append(String address, String type, long ts, String dataJson, Retention retention) {
     var stage = logs.submitToKey(address, new AppendProcessor(type, ts, dataJson, retention, Epochs.next()));
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(Position::parse);
+  }
+
+  @Override
+  public Future<List<Position>> appendAll(String address, List<NewEvent> events, Retention retention) {
+    var stage = logs.submitToKey(address, new AppendAllProcessor(events, retention, Epochs.next()));
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(last -> Position.parse(last).runEndingHere(events.size()));
   }
 
   @Override

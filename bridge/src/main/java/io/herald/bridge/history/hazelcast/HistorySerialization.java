@@ -20,6 +20,7 @@ public final class HistorySerialization implements DataSerializableFactory {
   static final int APPEND = 2;
   static final int READ = 3;
   static final int PAGE = 4;
+  static final int APPEND_ALL = 5;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -28,6 +29,7 @@ public final class HistorySerialization implements DataSerializableFactory {
       case APPEND -> new AppendProcessor();
       case READ -> new ReadProcessor();
       case PAGE -> new PageResult();
+      case APPEND_ALL -> new AppendAllProcessor();
       default -> throw new IllegalArgumentException("unknown history type " + typeId);
     };
   }
