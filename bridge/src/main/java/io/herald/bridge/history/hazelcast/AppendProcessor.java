@@ -5,30 +5,41 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.herald.bridge.history.AddressLog;
+import io.herald.bridge.history.NewEvent;
 import io.herald.bridge.history.Retention;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Assigns the next position and stores the event, on the partition that owns the address: one
- * round trip, and atomic, whichever node appends. Hazelcast runs the same processor on the backup
- * replica, so everything it decides comes from its fields (the new epoch, the clock), never from
- * where it runs: primary and backup end in the same state.
+ * Assigns the next positions and stores events of one address, on the partition that owns it: one
+ * round trip, and atomic, whichever node appends. A node sends one event, or the events that came
+ * while its previous append was on its way. Hazelcast runs the same processor on the backup
+ * replica, so everything it decides comes from its fields (the new epoch, the events' times as its
+ * clock), never from where it runs: primary and backup end in the same state. Answers the last
+ * event's position; the others precede it one by one, in one epoch.
  */
 final class AppendProcessor implements EntryProcessor<String, AddressLog, String>, IdentifiedDataSerializable {
 
-  private String type;
-  private long ts;
-  private String dataJson;
+  private String[] types;
+  private long[] timestamps;
+  private String[] data;
   private int size;
   private long maxAgeMillis;
   private String epochIfNew;
 
-  AppendProcessor(String type, long ts, String dataJson, Retention retention, String epochIfNew) {
-    this.type = type;
-    this.ts = ts;
-    this.dataJson = dataJson;
+  AppendProcessor(List<NewEvent> events, Retention retention, String epochIfNew) {
+    int n = events.size();
+    types = new String[n];
+    timestamps = new long[n];
+    data = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewEvent event = events.get(i);
+      types[i] = event.type();
+      timestamps[i] = event.ts();
+      data[i] = event.dataJson();
+    }
     this.size = retention.size();
     this.maxAgeMillis = retention.maxAge().toMillis();
     this.epochIfNew = epochIfNew;
@@ -42,10 +53,15 @@ final class AppendProcessor implements EntryProcessor<String, AddressLog, String
     if (log == null) {
       log = new AddressLog(epochIfNew);
     }
-    String position = log.append(type, ts, dataJson, new Retention(size, Duration.ofMillis(maxAgeMillis)), ts).toString();
+    Retention retention = new Retention(size, Duration.ofMillis(maxAgeMillis));
+    String last = null;
+    for (int i = 0; i < types.length; i++) {
+      // Each event's own time is its clock: the backup decides the same.
+      last = log.append(types[i], timestamps[i], data[i], retention, timestamps[i]).toString();
+    }
     // With the OBJECT in-memory format the log was changed in place; setValue tells Hazelcast so.
     entry.setValue(log);
-    return position;
+    return last;
   }
 
   @Override
@@ -60,9 +76,9 @@ final class AppendProcessor implements EntryProcessor<String, AddressLog, String
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeString(type);
-    out.writeLong(ts);
-    out.writeString(dataJson);
+    out.writeStringArray(types);
+    out.writeLongArray(timestamps);
+    out.writeStringArray(data);
     out.writeInt(size);
     out.writeLong(maxAgeMillis);
     out.writeString(epochIfNew);
@@ -70,9 +86,9 @@ final class AppendProcessor implements EntryProcessor<String, AddressLog, String
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
-    type = in.readString();
-    ts = in.readLong();
-    dataJson = in.readString();
+    types = in.readStringArray();
+    timestamps = in.readLongArray();
+    data = in.readStringArray();
     size = in.readInt();
     maxAgeMillis = in.readLong();
     epochIfNew = in.readString();

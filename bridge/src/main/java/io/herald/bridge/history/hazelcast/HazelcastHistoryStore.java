@@ -54,13 +54,13 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   @Override
   public Future<Position> append(String address, String type, long ts, String dataJson, Retention retention) {
-    var stage = logs.submitToKey(address, new AppendProcessor(type, ts, dataJson, retention, Epochs.next()));
+    var stage = logs.submitToKey(address, new AppendProcessor(List.of(new NewEvent(type, ts, dataJson)), retention, Epochs.next()));
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(Position::parse);
   }
 
   @Override
   public Future<List<Position>> appendAll(String address, List<NewEvent> events, Retention retention) {
-    var stage = logs.submitToKey(address, new AppendAllProcessor(events, retention, Epochs.next()));
+    var stage = logs.submitToKey(address, new AppendProcessor(events, retention, Epochs.next()));
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).map(last -> Position.parse(last).runEndingHere(events.size()));
   }
 

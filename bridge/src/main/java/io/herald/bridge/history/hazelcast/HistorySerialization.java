@@ -17,19 +17,19 @@ public final class HistorySerialization implements DataSerializableFactory {
 
   public static final int FACTORY_ID = 0x4e52;
   public static final int ADDRESS_LOG = 1;
-  static final int APPEND = 2;
   static final int READ = 3;
   static final int PAGE = 4;
-  static final int APPEND_ALL = 5;
+  // 2 was a processor of one event only: not reused, so that a member of that version refuses
+  // these rather than misreading them.
+  static final int APPEND = 5;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
     return switch (typeId) {
       case ADDRESS_LOG -> new AddressLog();
-      case APPEND -> new AppendProcessor();
       case READ -> new ReadProcessor();
       case PAGE -> new PageResult();
-      case APPEND_ALL -> new AppendAllProcessor();
+      case APPEND -> new AppendProcessor();
       default -> throw new IllegalArgumentException("unknown history type " + typeId);
     };
   }
