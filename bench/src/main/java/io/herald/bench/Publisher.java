@@ -26,6 +26,18 @@ import java.util.List;
 final class Publisher {
 
   static final int MAX_IN_FLIGHT = 2048;
+  /**
+   * The {@code batch} of a coalescing run: one address, one request unanswered at a time, and the
+   * events that came due while it was on its way go together in the next (Herald's array form, at
+   * most {@value #MAX_EVENTS_PER_REQUEST}). What a publisher that wants throughput on one HTTP/1.1
+   * connection does: the server answers such a connection's requests one at a time, and on an
+   * address with history each answer waits for the event's append (a cluster round trip), so one
+   * event per request caps the rate at one event per round trip. Each event is stamped with the
+   * time it came due, so its wait in the publisher counts in its latency.
+   */
+  static final int COALESCED = 0;
+  /** Herald's limit on the events of one publish request. */
+  static final int MAX_EVENTS_PER_REQUEST = 1000;
   static final int PAYLOAD_BYTES = 100;
   /** Sockets of the many-address publisher; one address gets one, so events reach the server in sequence order. */
   static final int POOL = 16;
@@ -66,6 +78,9 @@ final class Publisher {
     long startNanos;
     long lastSendNanos;
     long doneNanos;
+    // Coalescing runs only: the events due by the clock, and the rate that stamps them.
+    long eventsDue;
+    double rate;
     String firstError;
     int inFlight;
     boolean stopped;
@@ -106,34 +121,41 @@ final class Publisher {
 
   /**
    * Publishes {@code rate} events per second for {@code seconds}, {@code batch} events per request
-   * (Herald's array form; Nchan takes one message per request). Completes once every request is answered.
+   * (Herald's array form; Nchan takes one message per request), or {@link #COALESCED}. Completes
+   * once every request is answered.
    */
   Future<Run> run(double rate, double seconds, int batch) {
     if (!herald && batch != 1) {
       throw new IllegalArgumentException("Nchan publishes one message per request");
     }
+    if (batch == COALESCED && book.size() != 1) {
+      // Several sockets would each carry one request at a time, and the address's order would be lost between them.
+      throw new IllegalArgumentException("a coalescing publisher serves one address");
+    }
     return connect().compose(v -> {
       Run run = new Run();
       run.done = Promise.promise();
+      run.rate = rate;
       current = run;
       run.startNanos = System.nanoTime();
       long endNanos = run.startNanos + (long) (seconds * 1e9);
-      long totalRequests = Math.max(1, Math.round(rate * seconds / batch));
-      double requestsPerNano = rate / batch / 1e9;
+      boolean coalesced = batch == COALESCED;
+      long total = Math.max(1, Math.round(coalesced ? rate * seconds : rate * seconds / batch));
+      double perNano = (coalesced ? rate : rate / batch) / 1e9;
       long[] timer = new long[1];
       timer[0] = vertx.setPeriodic(1, t -> {
         long now = System.nanoTime();
-        long due = Math.min(totalRequests, (long) ((now - run.startNanos) * requestsPerNano) + 1);
-        while (run.requests < due && run.inFlight < MAX_IN_FLIGHT) {
-          enqueue(run, batch);
-        }
-        for (Lane lane : lanes) {
-          if (lane.pending != null) {
-            lane.socket.write(lane.pending);
-            lane.pending = null;
+        long due = Math.min(total, (long) ((now - run.startNanos) * perNano) + 1);
+        if (coalesced) {
+          run.eventsDue = due;
+          sendDue(run);
+        } else {
+          while (run.requests < due && run.inFlight < MAX_IN_FLIGHT) {
+            enqueue(run, batch, false);
           }
+          writePending();
         }
-        if (run.requests >= totalRequests || now > endNanos + 5_000_000_000L) {
+        if ((coalesced ? run.events : run.requests) >= total || now > endNanos + 5_000_000_000L) {
           vertx.cancelTimer(timer[0]);
           run.stopped = true;
           if (run.inFlight == 0) {
@@ -145,11 +167,29 @@ final class Publisher {
     });
   }
 
+  /** A coalescing run's next request, if none is unanswered and events are due: all of them, up to the limit. */
+  private void sendDue(Run run) {
+    if (run.inFlight == 0 && run.events < run.eventsDue && !run.stopped) {
+      enqueue(run, (int) Math.min(MAX_EVENTS_PER_REQUEST, run.eventsDue - run.events), true);
+      writePending();
+    }
+  }
+
+  private void writePending() {
+    for (Lane lane : lanes) {
+      if (lane.pending != null) {
+        lane.socket.write(lane.pending);
+        lane.pending = null;
+      }
+    }
+  }
+
   void close() {
     client.close();
   }
 
-  private void enqueue(Run run, int batch) {
+  /** @param stampDue stamp each event with the time it came due (coalescing), not the time it is written */
+  private void enqueue(Run run, int batch, boolean stampDue) {
     Buffer body = Buffer.buffer(batch * 160);
     String uri;
     if (herald) {
@@ -163,7 +203,8 @@ final class Publisher {
           body.appendByte((byte) ',');
         }
         body.appendString("{\"address\":\"").appendString(book.names[a]).appendString("\",\"data\":");
-        payload(body, book.nextSeq[a]++);
+        long sent = stampDue ? run.startNanos + (long) ((run.events + i) * 1e9 / run.rate) : System.nanoTime();
+        payload(body, book.nextSeq[a]++, sent);
         body.appendByte((byte) '}');
       }
       if (batch > 1) {
@@ -172,7 +213,7 @@ final class Publisher {
     } else {
       int a = next();
       uri = "/pub?id=" + book.names[a];
-      payload(body, book.nextSeq[a]++);
+      payload(body, book.nextSeq[a]++, System.nanoTime());
     }
     Lane lane = lanes.get(nextLane);
     nextLane = nextLane + 1 == lanes.size() ? 0 : nextLane + 1;
@@ -202,6 +243,9 @@ final class Publisher {
     }
     if (run.inFlight == 0 && run.stopped) {
       finish(run);
+    } else if (run.eventsDue > 0) {
+      // Coalescing: what came due while the answer was on its way goes now, not at the next tick.
+      sendDue(run);
     }
   }
 
@@ -238,11 +282,11 @@ final class Publisher {
     return a;
   }
 
-  /** {"seq":S,"t":T,"pad":"xx…"} padded to {@value #PAYLOAD_BYTES} bytes. */
-  static void payload(Buffer body, long seq) {
+  /** {"seq":S,"t":T,"pad":"xx…"} padded to {@value #PAYLOAD_BYTES} bytes, T being {@code sentNanos}. */
+  static void payload(Buffer body, long seq, long sentNanos) {
     int start = body.length();
     body.appendString("{\"seq\":").appendString(Long.toString(seq))
-        .appendString(",\"t\":").appendString(Long.toString(System.nanoTime()))
+        .appendString(",\"t\":").appendString(Long.toString(sentNanos))
         .appendString(",\"pad\":\"");
     int pad = PAYLOAD_BYTES - (body.length() - start) - 2;
     for (int i = 0; i < pad; i++) {

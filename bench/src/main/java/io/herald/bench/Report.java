@@ -16,7 +16,7 @@ final class Report {
   /** W3 adds latency and losses split by where the subscriber was: on the publishing node or another. */
   static final String[] W3_METRICS = {"offeredRate", "achievedRate", "deliveredPerSec", "p50ms", "p99ms", "maxMs",
       "serverCpuPct", "generatorCpuPct", "lost", "serverRssKb", "crossP50ms", "crossP99ms", "crossMaxMs", "crossLost",
-      "crossDelivered", "sameP50ms", "sameP99ms", "sameMaxMs", "sameLost", "sameDelivered", "eventsPerRead"};
+      "crossDelivered", "sameP50ms", "sameP99ms", "sameMaxMs", "sameLost", "sameDelivered", "eventsPerRead", "eventsPerRequest"};
 
   private Report() {
   }
@@ -212,16 +212,16 @@ final class Report {
       }
     }
     md.append(String.format("%n### Highest loss-free rate (%.0f s steps)%n%n", w3.getDouble("stepSeconds", 0.0)));
-    md.append("| history | events/s published | delivered/s | cross-node p50 ms | cross-node p99 ms | same-node p50 ms | same-node p99 ms | lost | nodes CPU (sum) | generator CPU | events per subscriber read |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| history | events/s published | delivered/s | cross-node p50 ms | cross-node p99 ms | same-node p50 ms | same-node p99 ms | lost | nodes CPU (sum) | generator CPU | events per subscriber read | events per publish request |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Object o : rows) {
       JsonObject row = (JsonObject) o;
       JsonObject m = row.getJsonObject("max");
       if (m != null) {
-        md.append(String.format("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% | %.1f |%n", history(row), m.getDouble("offeredRate"),
+        md.append(String.format("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f%% | %.0f%% | %.1f | %s |%n", history(row), m.getDouble("offeredRate"),
             m.getDouble("deliveredPerSec"), m.getDouble("crossP50ms"), m.getDouble("crossP99ms"), m.getDouble("sameP50ms"),
             m.getDouble("sameP99ms"), m.getDouble("lost"), m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"),
-            m.getDouble("eventsPerRead")));
+            m.getDouble("eventsPerRead"), orNa(number(m, "eventsPerRequest"))));
       }
     }
     md.append("\n### Every repetition\n\n");
