@@ -128,6 +128,7 @@ final class Report {
             m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"), ratio(m.getDouble("deliveredPerSec"), nchan)));
       }
       md.append("\n");
+      pairedRatios(md, w1);
     }
     JsonArray w4 = r.getJsonArray("w4");
     if (w4 != null) {
@@ -244,6 +245,26 @@ final class Report {
       }
     }
     md.append("\n");
+  }
+
+  /** W1's WebSocket maximum over SSE's, each repetition's pair measured in turn on one server. */
+  private static void pairedRatios(StringBuilder md, JsonArray w1) {
+    for (Object o : w1) {
+      JsonObject row = (JsonObject) o;
+      JsonArray ratios = row.getJsonArray("wsOverSseMaxRatios");
+      if (ratios == null || !row.getString("kind").equals(Driver.PAIR[1])) {
+        continue;
+      }
+      List<String> each = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      ratios.forEach(v -> {
+        double ratio = v instanceof Number n ? n.doubleValue() : Double.NaN;
+        each.add(String.format("%.2f×", ratio));
+        values.add(ratio);
+      });
+      md.append(String.format("S = %d: %s over %s maximum, side by side on one server (repetitions alternate which goes first): %s; median %.2f×.%n%n",
+          row.getInteger("S"), Driver.PAIR[1], Driver.PAIR[0], String.join(", ", each), median(values)));
+    }
   }
 
   private static String history(JsonObject row) {

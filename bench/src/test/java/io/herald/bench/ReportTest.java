@@ -1,0 +1,41 @@
+package io.herald.bench;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** The Markdown of a run: W1's side-by-side ratio of WebSocket's maximum over SSE's. */
+class ReportTest {
+
+  @Test
+  void theSideBySideRatiosOfW1AreListedWithTheirMedian() {
+    JsonArray ratios = new JsonArray().add(0.9).add(1.25).add(1.05);
+    JsonArray w1 = new JsonArray()
+        .add(row(1000, "herald-sse", 100_000).put("wsOverSseMaxRatios", ratios))
+        .add(row(1000, "herald-ws", 105_000).put("wsOverSseMaxRatios", ratios))
+        .add(row(1000, "nchan-sse", 50_000));
+    String md = Report.markdown(run(w1));
+    assertTrue(md.contains("S = 1000: herald-ws over herald-sse maximum, side by side on one server"), md);
+    assertTrue(md.contains(": 0.90×, 1.25×, 1.05×; median 1.05×."), md);
+  }
+
+  @Test
+  void aRunWithoutThePairListsNoRatio() {
+    String md = Report.markdown(run(new JsonArray().add(row(1000, "herald-sse", 100_000))));
+    assertFalse(md.contains("side by side on one server"), md);
+  }
+
+  private static JsonObject run(JsonArray w1) {
+    return new JsonObject().put("started", "test").put("reps", 3).put("machine", "test")
+        .put("heraldJvm", new JsonArray()).put("heartbeat", "5s").put("w1", w1);
+  }
+
+  private static JsonObject row(int s, String kind, double delivered) {
+    JsonObject step = new JsonObject().put("offeredRate", delivered / s).put("deliveredPerSec", delivered).put("p50ms", 1.0)
+        .put("p99ms", 2.0).put("maxMs", 3.0).put("lost", 0.0).put("serverCpuPct", 90.0).put("generatorCpuPct", 90.0);
+    return new JsonObject().put("S", s).put("kind", kind).put("moderate", step).put("max", step);
+  }
+}
