@@ -23,6 +23,13 @@ class DriverTest {
   }
 
   @Test
+  void theSideBySidePairTakesAnEvenNumberOfRepetitionsSoEachGoesFirstAsOften() {
+    assertEquals(4, Driver.pairReps(3));
+    assertEquals(2, Driver.pairReps(1));
+    assertEquals(4, Driver.pairReps(4));
+  }
+
+  @Test
   void lossComesBeforePace() {
     assertEquals("lost/out of order/disconnects", Driver.shortfall(step(2000, 0).put("lost", 1L), 2));
   }
