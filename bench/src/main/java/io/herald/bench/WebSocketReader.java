@@ -56,7 +56,7 @@ final class WebSocketReader {
   /** Reads what came; payload bytes of data frames go to {@code scanner}, pings are answered on {@code ctx}. */
   void read(ByteBuf bytes, ChannelHandlerContext ctx, EventScanner scanner, EventScanner.Sink sink) {
     while (bytes.isReadable()) {
-      if (state == FRAME_START && wholeDataFrame(bytes, scanner, sink)) {
+      if (state == FRAME_START && wholeDataFrames(bytes, scanner, sink)) {
         continue;
       }
       switch (state) {
@@ -119,33 +119,49 @@ final class WebSocketReader {
   }
 
   /**
-   * A data frame whose header and payload are all in this read is scanned in place and skipped in
-   * one step: at W1's peak nearly every frame is one, and walking its header a byte at a time
-   * through the state machine made a WebSocket event dearer to read than an SSE one (so the
-   * generator, not the server, set WebSocket's ceiling). Anything else takes the byte-wise path.
+   * The data frames whose headers and payloads are all in this read, one after another, are
+   * scanned in one call, from the first payload to the end of the last, and skipped in one step:
+   * at W1's peak nearly every frame is one. Walking each header a byte at a time through the state
+   * machine made a WebSocket event dearer to read than an SSE one, and so did a scan call per
+   * frame (in user space, 100 events a read: 95 ns an event against SSE's 77; 87 ns scanned
+   * together), so that the generator, not the server, set WebSocket's ceiling. The headers between
+   * payloads go through the scanner as noise: it looks for {@code "seq":}, which no header and no
+   * payload's end can make, and every event lies whole in one payload. Anything else takes the
+   * byte-wise path.
    */
-  private boolean wholeDataFrame(ByteBuf bytes, EventScanner scanner, EventScanner.Sink sink) {
-    int at = bytes.readerIndex();
-    int readable = bytes.writerIndex() - at;
-    if (readable < 2 || (bytes.getByte(at) & 0x08) != 0) {
-      return false;
-    }
-    int length = bytes.getByte(at + 1) & 0x7f;
-    int header = 2;
-    if (length == 126) {
-      if (readable < 4) {
-        return false;
+  private boolean wholeDataFrames(ByteBuf bytes, EventScanner scanner, EventScanner.Sink sink) {
+    int end = bytes.writerIndex();
+    int from = -1;
+    int next = bytes.readerIndex();
+    while (true) {
+      int readable = end - next;
+      if (readable < 2 || (bytes.getByte(next) & 0x08) != 0) {
+        break;
       }
-      length = bytes.getUnsignedShort(at + 2);
-      header = 4;
-    } else if (length == 127) {
+      int length = bytes.getByte(next + 1) & 0x7f;
+      int header = 2;
+      if (length == 126) {
+        if (readable < 4) {
+          break;
+        }
+        length = bytes.getUnsignedShort(next + 2);
+        header = 4;
+      } else if (length == 127) {
+        break;
+      }
+      if (readable < header + length) {
+        break;
+      }
+      if (from < 0) {
+        from = next + header;
+      }
+      next += header + length;
+    }
+    if (from < 0) {
       return false;
     }
-    if (readable < header + length) {
-      return false;
-    }
-    scanner.scan(bytes, at + header, length, sink);
-    bytes.readerIndex(at + header + length);
+    scanner.scan(bytes, from, next - from, sink);
+    bytes.readerIndex(next);
     return true;
   }
 

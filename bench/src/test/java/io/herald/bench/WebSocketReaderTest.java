@@ -70,6 +70,25 @@ class WebSocketReaderTest {
     }
   }
 
+  @Test
+  void framesWholeInOneReadAreScannedTogetherHeadersAndAll() {
+    // One read of many frames, as at W1's peak: one frame's length byte is 113, a "q", and one
+    // needs the two-byte length; the scanner must take the headers between payloads as noise.
+    String q = "{\"seq\":2,\"t\":22,\"pad\":\"";
+    String qFrame = q + "x".repeat(113 - q.length() - 2) + "\"}";
+    assertEquals(113, qFrame.length());
+    ByteBuf read = Unpooled.buffer()
+        .writeBytes("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+        .writeBytes(frame(0x81, "{\"seq\":1,\"t\":11}"))
+        .writeBytes(frame(0x81, qFrame))
+        .writeBytes(frame(0x81, "{\"seq\":3,\"t\":33,\"pad\":\"" + "x".repeat(200) + "\"}"))
+        .writeBytes(frame(0x81, "{\"seq\":4,\"t\":44}"));
+    WebSocketReader reader = new WebSocketReader();
+    reader.read(read, null, scanner, sink);
+    assertEquals(List.of(1L, 2L, 3L, 4L), seqs);
+    assertEquals(0, read.readableBytes());
+  }
+
   private static byte[] frame(int first, String payload) {
     byte[] p = payload.getBytes(StandardCharsets.UTF_8);
     ByteBuf f = Unpooled.buffer().writeByte(first);
