@@ -260,7 +260,12 @@ public final class Driver {
     lagAllowanceMs = fanout == null || fanout.isNaN() ? 0 : fanout;
     JsonObject best;
     try {
-      best = search(gen, pids(server), start, first ? 2.0 : 1.3, quick ? 1.5 : 2, 1, quick || !first ? 4 : 9);
+      // The first search's failures are measured once more before they count: the later searches
+      // start from its maximum and climb at most 1.3 times per step, so a passing flake there (a
+      // step the publisher, on the generator's one event loop with the subscribers, sent 5 % late)
+      // held every later repetition down. Run 20261124-020445, WebSocket at 10 000 subscribers:
+      // 120 events/s, then 264, against SSE's 343 to 512.
+      best = search(gen, pids(server), start, first ? 2.0 : 1.3, quick ? 1.5 : 2, 1, quick || !first ? 4 : 9, first);
     } finally {
       lagAllowanceMs = 0;
     }
