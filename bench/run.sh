@@ -8,4 +8,4 @@ if [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light libnginx-mod-nchan
 fi
 mvn -B -q -DskipTests install
-exec timeout 60m java -jar bench/target/herald-bench.jar --repo . "$@"
+exec timeout 75m java -jar bench/target/herald-bench.jar --repo . "$@"
