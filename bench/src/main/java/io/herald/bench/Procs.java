@@ -25,18 +25,12 @@ final class Procs {
 
   /** utime + stime of a process, in clock ticks. */
   static long cpuTicks(long pid) {
-    long[] split = cpuSplit(pid);
-    return split[0] + split[1];
-  }
-
-  /** {utime, stime} of a process, in clock ticks. */
-  static long[] cpuSplit(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     } catch (IOException e) {
-      return new long[2];
+      return 0;
     }
   }
 

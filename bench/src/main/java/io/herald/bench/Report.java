@@ -176,21 +176,8 @@ final class Report {
     if (w3 != null) {
       w3(md, w3);
     }
-    JsonObject profile = r.getJsonObject("profile");
-    if (profile != null && profile.containsKey("file")) {
-      // Runs before 20261124: one W1 profile, recorded from the JVM's start.
-      md.append("\n## Profile\n\nJFR execution samples of Herald at the W1 max rate: `").append(profile.getString("file")).append("`.\n");
-    } else if (profile != null) {
-      md.append("\n## Profile\n\nHerald at the highest loss-free rate of this run, one 10 s step on a fresh server: JFR execution "
-          + "samples (Java frames only) and the server's CPU split between user and system time.\n\n");
-      md.append("| workload | file | user CPU | system CPU |\n|---|---|---|---|\n");
-      for (String w : new String[] {"w1", "w4"}) {
-        JsonObject p = profile.getJsonObject(w);
-        if (p != null) {
-          md.append(String.format("| %s | `%s` | %.0f%% | %.0f%% |%n", w.toUpperCase(), p.getString("file"),
-              p.getDouble("userCpuPct"), p.getDouble("systemCpuPct")));
-        }
-      }
+    if (r.containsKey("profile")) {
+      md.append("\n## Profile\n\nJFR execution samples of Herald at the W1 max rate: `").append(r.getJsonObject("profile").getString("file")).append("`.\n");
     }
     return md.toString();
   }

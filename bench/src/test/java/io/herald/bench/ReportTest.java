@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** The Markdown of a run: W1's side-by-side ratio of WebSocket's maximum over SSE's; the profiles. */
+/** The Markdown of a run: W1's side-by-side ratio of WebSocket's maximum over SSE's. */
 class ReportTest {
 
   @Test
@@ -26,22 +26,6 @@ class ReportTest {
   void aRunWithoutThePairListsNoRatio() {
     String md = Report.markdown(run(new JsonArray().add(row(1000, "herald-sse", 100_000))));
     assertFalse(md.contains("side by side on one server"), md);
-  }
-
-  @Test
-  void eachProfileIsListedWithTheServersUserAndSystemTime() {
-    JsonObject profile = new JsonObject()
-        .put("w1", new JsonObject().put("file", "profile-w1-herald-sse.txt").put("userCpuPct", 61.4).put("systemCpuPct", 36.2))
-        .put("w4", new JsonObject().put("file", "profile-w4-herald-sse.txt").put("userCpuPct", 40.0).put("systemCpuPct", 57.6));
-    String md = Report.markdown(run(new JsonArray()).put("profile", profile));
-    assertTrue(md.contains("| W1 | `profile-w1-herald-sse.txt` | 61% | 36% |"), md);
-    assertTrue(md.contains("| W4 | `profile-w4-herald-sse.txt` | 40% | 58% |"), md);
-  }
-
-  @Test
-  void anEarlierRunsSingleProfileStillRenders() {
-    String md = Report.markdown(run(new JsonArray()).put("profile", new JsonObject().put("file", "profile-w1-herald-sse.txt")));
-    assertTrue(md.contains("JFR execution samples of Herald at the W1 max rate: `profile-w1-herald-sse.txt`."), md);
   }
 
   private static JsonObject run(JsonArray w1) {
