@@ -340,10 +340,11 @@ public final class Driver {
    * JVM to have compiled its per-event path, and compiling it on the server's one core stalled the
    * moderate step's events by milliseconds (the per-event first-delivery latency). First the
    * request path: the JIT log showed C2 at work on the HTTP and JSON parsers during the step, 3 to
-   * 13 ms, when these requests went to an address without subscribers. Then the rest of it (run
-   * 20261124-025530, 1 000 SSE subscribers: each of the first repetition's six events with a first
-   * delivery over 1.5 ms, up to 3.7, came with a C2 compilation of a method each event runs once,
-   * event-name checks, JSON encoding, Netty's allocator; the third repetition's slowest was 0.8 ms).
+   * 13 ms, when these requests went to an address without subscribers. Then the rest of it (a W1
+   * run of 1 000 SSE subscribers, 20261124-025530, not kept: each of the first repetition's six
+   * events with a first delivery over 1.5 ms, up to 3.7, came with a C2 compilation of a method
+   * each event runs once, event-name checks, JSON encoding, Netty's allocator; the third
+   * repetition's slowest was 0.8 ms).
    * One subscriber runs that path at every event; the subscribers' own part is warm by then.
    */
   private void warmPublishPath(Procs.Generator gen) throws Exception {

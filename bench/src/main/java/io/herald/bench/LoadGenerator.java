@@ -35,13 +35,13 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
 
+  /** The warm-up subscriber's loopback source address, 127.0.0.250: clear of every measured set's. */
+  private static final int WARM_SOURCE = 250;
+
   private final Vertx vertx;
   private final Stats stats = new Stats();
   private Subscribers subscribers;
   private Publisher publisher;
-  /** The warm-up subscriber's loopback source address, 127.0.0.250: clear of every measured set's. */
-  private static final int WARM_SOURCE = 250;
-
   private Publisher warmPublisher;
   private Subscribers warmListener;
   private Tokens tokens;
