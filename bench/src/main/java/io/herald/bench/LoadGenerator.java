@@ -29,6 +29,9 @@ import org.HdrHistogram.Histogram;
  *       token subject (default {@code bench});</li>
  *   <li>{@code {"cmd":"publish","rate":100,"seconds":3,"batch":1,"drainMs":2000}} publishes {@code rate}
  *       events per second and answers with delivered, lost, out-of-order, disconnects and latency;</li>
+ *   <li>{@code {"cmd":"warmPublish","rate":5000,"seconds":6}} opens one subscriber on an address of its
+ *       own, publishes to it at {@code rate} for the server's JIT, closes it and answers with
+ *       requests, errors and what that subscriber received;</li>
  *   <li>{@code {"cmd":"stats"}}, {@code {"cmd":"close"}}, {@code {"cmd":"quit"}}.</li>
  * </ul>
  * The process exits by itself after {@code --max-seconds} (default 3600) or when stdin closes.
