@@ -23,6 +23,15 @@ class DriverTest {
   }
 
   @Test
+  void theAllowanceIsTheModerateStepsMedianFanOutNotItsSlowest() {
+    JsonObject moderate = new JsonObject().put("eventLastP50ms", 104.0).put("eventLastMaxMs", 160.0);
+    assertEquals(104.0, Driver.lagAllowance(moderate));
+    // A step that delivered nothing has no fan-out to allow for.
+    assertEquals(0.0, Driver.lagAllowance(new JsonObject().put("eventLastP50ms", Double.NaN)));
+    assertEquals(0.0, Driver.lagAllowance(new JsonObject()));
+  }
+
+  @Test
   void theSideBySidePairTakesAnEvenNumberOfRepetitionsSoEachGoesFirstAsOften() {
     assertEquals(4, Driver.pairReps(3));
     assertEquals(2, Driver.pairReps(1));
