@@ -28,7 +28,9 @@ import org.HdrHistogram.Histogram;
  *       {@code "address":"user.w3"} a Herald address to use as is and {@code "sub"} the subscribers'
  *       token subject (default {@code bench});</li>
  *   <li>{@code {"cmd":"publish","rate":100,"seconds":3,"batch":1,"drainMs":2000}} publishes {@code rate}
- *       events per second and answers with delivered, lost, out-of-order, disconnects and latency;</li>
+ *       events per second and answers with delivered, lost, out-of-order, disconnects and latency
+ *       ({@code lost}: not delivered by the end of the wait after the step, {@code drainMs};
+ *       {@code skipped}: those of them a subscriber will never get, as it got a later one);</li>
  *   <li>{@code {"cmd":"warmPublish","rate":5000,"seconds":6}} opens one subscriber on an address of its
  *       own, publishes to it at {@code rate} for the server's JIT, closes it and answers with
  *       requests, errors and what that subscriber received;</li>
@@ -231,6 +233,7 @@ public final class LoadGenerator {
     long expected = 0;
     long delivered = 0;
     long lost = 0;
+    long skipped = 0;
     long outOfOrder = 0;
     int nodes = subscribers.ports.length;
     long[] nodeSubs = new long[nodes];
@@ -243,6 +246,7 @@ public final class LoadGenerator {
       outOfOrder += sub.outOfOrder;
       long missing = sub.next < 0 ? due : sub.gaps + Math.max(0, seq[sub.address] - sub.next);
       lost += Math.min(due, missing);
+      skipped += Math.min(due, sub.gaps);
       nodeSubs[sub.node]++;
       nodeDelivered[sub.node] += sub.received;
       nodeLost[sub.node] += Math.min(due, missing);
@@ -261,7 +265,7 @@ public final class LoadGenerator {
         .put("eventsPerRequest", run.requests == 0 ? 0.0 : run.events / (double) run.requests).put("publishErrors", run.errors)
         .put("firstError", run.firstError)
         .put("subscribers", subscribers.subs.size()).put("readyAtStart", readyAtStart)
-        .put("expected", expected).put("delivered", delivered).put("lost", lost).put("outOfOrder", outOfOrder)
+        .put("expected", expected).put("delivered", delivered).put("lost", lost).put("skipped", skipped).put("outOfOrder", outOfOrder)
         .put("disconnects", stats.disconnects - disconnects0)
         .put("deliveredPerSec", delivered / span)
         .put("eventsPerRead", stats.reads == 0 ? 0.0 : delivered / (double) stats.reads)

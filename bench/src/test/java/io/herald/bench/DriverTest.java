@@ -40,7 +40,9 @@ class DriverTest {
 
   @Test
   void lossComesBeforePace() {
-    assertEquals("lost/out of order/disconnects", Driver.shortfall(step(2000, 0).put("lost", 1L), 2));
+    assertEquals("lost 3 (1 skipped, 2 not yet delivered at the end of the wait), 0 out of order, 0 disconnects",
+        Driver.shortfall(step(2000, 0).put("lost", 3L).put("skipped", 1L), 2));
+    assertTrue(Driver.shortfall(step(2000, 0).put("disconnects", 1L), 2).endsWith("1 disconnects"));
   }
 
   private static JsonObject step(double spanMs, double allowanceMs) {
