@@ -30,7 +30,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code {"cmd":"publish","rate":100,"seconds":3,"batch":1,"drainMs":2000}} publishes {@code rate}
  *       events per second and answers with delivered, lost, out-of-order, disconnects and latency
  *       ({@code lost}: not delivered by the end of the wait after the step, {@code drainMs};
- *       {@code skipped}: those of them a subscriber will never get, as it got a later one);</li>
+ *       {@code skipped}: those of them a later event of their address passed, which may still
+ *       come, then out of order);</li>
  *   <li>{@code {"cmd":"warmPublish","rate":5000,"seconds":6}} opens one subscriber on an address of its
  *       own, publishes to it at {@code rate} for the server's JIT, closes it and answers with
  *       requests, errors and what that subscriber received;</li>

@@ -45,8 +45,8 @@ final class Publisher {
    * on two sockets have no order between them, and the server is free to take them either way.
    * Before, the socket went round by request: with 50 events a request the requests holding an
    * address alternated between two sockets, and W4's overloaded steps counted the events a backlog
-   * reordered between them as lost (run 20261124-061038: 42 400 "lost" at 80 000 events/s, every one
-   * of them delivered out of order, none missing).
+   * reordered between them as lost (a W4 run of that case, not kept: 42 400 "lost" at 80 000
+   * events/s on one core, every one of them delivered out of order, none missing).
    */
   static final int POOL = 16;
 

@@ -25,7 +25,9 @@ class PublisherTest {
         for (int turn = 0; turn < 2 * owned; turn++) {
           int a = Publisher.addressOf(addresses, lanes, lane, turn);
           Integer before = laneOf.putIfAbsent(a, lane);
-          assertEquals(before == null ? lane : before, lane, "address " + a + " on two lanes");
+          if (before != null) {
+            assertEquals(before, lane, "address " + a + " on two lanes");
+          }
           published[a]++;
         }
       }
