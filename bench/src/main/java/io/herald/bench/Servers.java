@@ -35,6 +35,9 @@ final class Servers {
   static Running herald(Path repo, Path work, List<String> extraJvm, String cpus) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, "java"));
     cmd.addAll(HERALD_JVM);
+    // Its GC log in the work folder, one per process: a young collection stops the event loop, and
+    // W4's one-core sweeps that ended early could not be told from the machine's noise without it.
+    cmd.add("-Xlog:gc:file=" + work.resolve("herald-gc-%p.log") + ":time");
     cmd.addAll(extraJvm);
     // Extra flags for an experiment (GC logging, another collector), recorded in the run's log.
     String experiment = System.getenv("BENCH_HERALD_JVM");
