@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** The Markdown of a run: W1's side-by-side ratio of WebSocket's maximum over SSE's. */
+/** The Markdown of a run: W1's side-by-side ratio of WebSocket's maximum over SSE's; the profile. */
 class ReportTest {
 
   @Test
@@ -26,6 +26,12 @@ class ReportTest {
   void aRunWithoutThePairListsNoRatio() {
     String md = Report.markdown(run(new JsonArray().add(row(1000, "herald-sse", 100_000))));
     assertFalse(md.contains("side by side on one server"), md);
+  }
+
+  @Test
+  void theProfileIsNamedByItsFile() {
+    String md = Report.markdown(run(new JsonArray()).put("profile", new JsonObject().put("file", "profile-w1-herald-sse.txt")));
+    assertTrue(md.contains("JFR execution samples of Herald at the W1 max rate: `profile-w1-herald-sse.txt`."), md);
   }
 
   private static JsonObject run(JsonArray w1) {
