@@ -66,6 +66,22 @@ class SseFormatTest {
     assertEquals(new Event("1", "note", "x\nid: forged\nevent: forged\n\ndata: forged"), events.get(0));
   }
 
+  @Test
+  void appendsJsonDataAfterWhatTheBuilderHeldAsOneLine() {
+    // The builder is the event loop's, reused: line breaks before the event are not the event's.
+    StringBuilder out = new StringBuilder("earlier\n\n");
+    SseFormat.appendJsonEvent(out, "a-1", "price", json -> json.append("{\"x\":1}"));
+    assertEquals("earlier\n\nid: a-1\nevent: price\ndata: {\"x\":1}\n\n", out.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":\n1}", "{\"a\":\r1}", "{\"a\":\r\n1}"})
+  void splitsJsonDataThatHoldsALineBreak(String json) {
+    StringBuilder out = new StringBuilder("earlier\n\n");
+    SseFormat.appendJsonEvent(out, null, "note", text -> text.append(json));
+    assertEquals("earlier\n\nevent: note\ndata: {\"a\":\ndata: 1}\n\n", out.toString());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a\nb", "a\rb", "a\r\nb", "\n", "a\r"})
   void refusesLineBreaksInIdAndEvent(String bad) {
