@@ -72,6 +72,16 @@ public final class BusEnvelopes {
    * @throws IllegalArgumentException if the body has no JSON form
    */
   public static Envelope fromMessage(Message<?> message, EventIds ids, long now) {
+    return fromMessage(message, message.address(), ids, now);
+  }
+
+  /**
+   * With the address as the caller holds it, equal to the message's: a hub gives every event of an
+   * address the same String, so a connection finds its cursor by identity ({@code Cursors}).
+   *
+   * @throws IllegalArgumentException if the body has no JSON form
+   */
+  public static Envelope fromMessage(Message<?> message, String address, EventIds ids, long now) {
     MultiMap headers = message.headers();
     String positionText = headers.get(HEADER_POSITION);
     Position position = Position.parse(positionText);
@@ -79,7 +89,7 @@ public final class BusEnvelopes {
     String id = position != null ? positionText : headers.get(HEADER_ID);
     return new Envelope(
         id != null && EventNames.isValid(id) ? id : ids.next(),
-        message.address(),
+        address,
         typeOf(message),
         parseTs(headers.get(HEADER_TS), now),
         JsonText.encodeBody(message.body()),

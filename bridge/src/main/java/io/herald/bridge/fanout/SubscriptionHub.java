@@ -167,6 +167,8 @@ public final class SubscriptionHub {
   }
 
   private final class AddressFanout {
+    // The address as its first subscriber gave it: every event of it here carries this one String.
+    final String address;
     final MessageConsumer<Object> consumer;
     final Future<Void> registered;
     final SequenceGate gate;
@@ -178,6 +180,7 @@ public final class SubscriptionHub {
     final List<EncodedEvent> pending = new ArrayList<>();
 
     AddressFanout(String address, MessageConsumer<Object> consumer) {
+      this.address = address;
       this.consumer = consumer;
       metrics.consumers(1);
       if (history.keeps(address)) {
@@ -230,7 +233,7 @@ public final class SubscriptionHub {
     void dispatch(Message<Object> message) {
       EncodedEvent event;
       try {
-        event = new EncodedEvent(BusEnvelopes.fromMessage(message, ids, System.currentTimeMillis()));
+        event = new EncodedEvent(BusEnvelopes.fromMessage(message, address, ids, System.currentTimeMillis()));
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, "dropped an event on {0}: {1}", message.address(), e.getMessage());
         metrics.dropped(DropReason.UNDECODABLE, 1);

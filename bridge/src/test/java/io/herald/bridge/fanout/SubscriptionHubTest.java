@@ -156,6 +156,25 @@ class SubscriptionHubTest {
   }
 
   @Test
+  void everyEventOfAnAddressCarriesTheStringItsFirstSubscriberGave() {
+    // A connection finds its cursor by this String's identity; each publish brings its own copy.
+    String address = new String(A);
+    Collector collector = new Collector();
+    subscribe(address, collector);
+    subscribe(new String(A), new Collector());
+    vertx.eventBus().publish(new String(A), "one");
+    publishAndSettle(new String(A), "two", collector);
+
+    on(() -> {
+      assertEquals(3, collector.events.size());
+      for (EncodedEvent event : collector.events) {
+        assertSame(address, event.envelope().address());
+      }
+      return null;
+    });
+  }
+
+  @Test
   void theLastUnsubscribeUnregistersTheConsumer() {
     Collector leaving = new Collector();
     Collector staying = new Collector();

@@ -48,4 +48,23 @@ class CursorsTest {
     cursors.clear();
     assertTrue(view.isEmpty());
   }
+
+  @Test
+  void aRemovedCursorIsNotFoundAgainUnderTheStringItWasLastFoundBy() {
+    Cursors cursors = new Cursors();
+    String address = "user.alice";
+    cursors.moveTo(address, new Position("E1", 3));
+    Cursors.Cursor first = cursors.cursor(address);
+    assertSame(first, cursors.cursor(address));
+    // Removed under an equal String of its own, as an unsubscribe frame's address would be.
+    cursors.remove(new String(address));
+    assertNull(cursors.cursor(address));
+    cursors.moveTo(address, new Position("E1", 7));
+    Cursors.Cursor second = cursors.cursor(address);
+    assertEquals(7, second.seq());
+    assertSame(second, cursors.cursor(new String(address)));
+    cursors.clear();
+    assertNull(cursors.cursor(address));
+    assertNull(cursors.cursor(new String(address)));
+  }
 }
