@@ -19,6 +19,9 @@ for rev in "$old" "$new"; do
     git worktree add -q --detach "$tmp/$rev" "$rev"
   fi
   (cd "$tmp/$rev" && mvn -B -q -DskipTests package -pl verticles -am)
+  # One load generator for both: this tree's (the driver starts it from the --repo it is given).
+  mkdir -p "$tmp/$rev/bench/target"
+  cp bench/target/herald-bench.jar "$tmp/$rev/bench/target/"
 done
 i=1
 while [ "$i" -le "$pairs" ]; do

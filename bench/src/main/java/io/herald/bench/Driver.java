@@ -100,6 +100,10 @@ public final class Driver {
     driver.results.put("started", stamp).put("reps", reps).put("quick", quick)
         .put("machine", Procs.run(10, "sh", "-c", "nproc; uname -r; grep -m1 'model name' /proc/cpuinfo").trim())
         .put("heraldJvm", new JsonArray(Servers.HERALD_JVM)).put("heartbeat", Servers.HEARTBEAT);
+    String experiment = Servers.experimentFlags();
+    if (!experiment.isEmpty()) {
+      driver.results.put("heraldJvmExperiment", experiment);
+    }
     long t0 = System.nanoTime();
     try {
       if (only.contains("w1")) {

@@ -94,7 +94,8 @@ final class Report {
         .append(r.getBoolean("quick", false) ? ", **quick mode (small sizes, not comparable)**" : "")
         .append(String.format(", %.1f minutes. Machine: %s.%n", r.getDouble("minutes", 0.0), r.getString("machine", "").replace("\n", ", ")));
     md.append("Server pinned to core 0 (except a W4 row marked as on cores 0-1), load generator(s) to core 1. Herald JVM: `").append(String.join(" ", r.getJsonArray("heraldJvm").getList()))
-        .append("`; heartbeats every ").append(r.getString("heartbeat")).append(" on both servers. CPU is % of one core.\n\n");
+        .append(r.containsKey("heraldJvmExperiment") ? "`, **with `" + r.getString("heraldJvmExperiment") + "` (BENCH_HERALD_JVM) for this run**" : "`")
+        .append("; heartbeats every ").append(r.getString("heartbeat")).append(" on both servers. CPU is % of one core.\n\n");
     JsonArray w1 = r.getJsonArray("w1");
     if (w1 != null) {
       md.append("## W1 fan-out (one address, ~100-byte events)\n\n### Moderate rate: 20 000 deliveries/s\n\n");

@@ -31,6 +31,15 @@ final class Servers {
     }
   }
 
+  /**
+   * Extra Herald JVM flags for an experiment (a profiler, GC logging, another collector), from
+   * {@code BENCH_HERALD_JVM}; the report names them, since they change what the run measures.
+   */
+  static String experimentFlags() {
+    String flags = System.getenv("BENCH_HERALD_JVM");
+    return flags == null ? "" : flags.trim();
+  }
+
   /** @param cpus the cores it may run on, as taskset takes them ("0", or "0,1" to share the generator's too) */
   static Running herald(Path repo, Path work, List<String> extraJvm, String cpus) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, "java"));
@@ -39,10 +48,9 @@ final class Servers {
     // W4's one-core sweeps that ended early could not be told from the machine's noise without it.
     cmd.add("-Xlog:gc:file=" + work.resolve("herald-gc-%p.log") + ":time");
     cmd.addAll(extraJvm);
-    // Extra flags for an experiment (GC logging, another collector), recorded in the run's log.
-    String experiment = System.getenv("BENCH_HERALD_JVM");
-    if (experiment != null && !experiment.isBlank()) {
-      cmd.addAll(List.of(experiment.trim().split("\\s+")));
+    String experiment = experimentFlags();
+    if (!experiment.isEmpty()) {
+      cmd.addAll(List.of(experiment.split("\\s+")));
     }
     cmd.addAll(List.of("-jar", repo.resolve("verticles/target/herald.jar").toString(),
         "--http-port", Integer.toString(HERALD_PORT), "--ticker", "false", "--access-log", "false",

@@ -34,6 +34,14 @@ class ReportTest {
     assertTrue(md.contains("JFR execution samples of Herald at the W1 max rate: `profile-w1-herald-sse.txt`."), md);
   }
 
+  @Test
+  void extraHeraldFlagsOfAnExperimentAreNamedOnlyWhenGiven() {
+    String plain = Report.markdown(run(new JsonArray()));
+    assertFalse(plain.contains("BENCH_HERALD_JVM"), plain);
+    String md = Report.markdown(run(new JsonArray()).put("heraldJvmExperiment", "-agentpath:/tmp/libasyncProfiler.so=start"));
+    assertTrue(md.contains("with `-agentpath:/tmp/libasyncProfiler.so=start` (BENCH_HERALD_JVM) for this run"), md);
+  }
+
   private static JsonObject run(JsonArray w1) {
     return new JsonObject().put("started", "test").put("reps", 3).put("machine", "test")
         .put("heraldJvm", new JsonArray()).put("heartbeat", "5s").put("w1", w1);
