@@ -4,8 +4,8 @@
 # core), the median of each revision's steps and their ratio. For a change meant to cut CPU per
 # event, whose gain (a tenth, say) is smaller than this machine's noise between two runs.
 # Usage: bench/ab.sh OLD_REV [NEW_REV (default HEAD)] [PAIRS (default 2)]. About 6 minutes a pair.
-# Each revision is built in its own worktree under bench/results/tmp/; the table goes to
-# bench/results/ab-<old>-<new>-<time>.md.
+# Each revision is built in its own worktree under bench/results/tmp/ab (removed at the end; the
+# runs' logs stay there); the table goes to bench/results/ab-<old>-<new>-<time>.md.
 set -eu
 cd "$(dirname "$0")/.."
 old=$(git rev-parse --short "$1")
@@ -54,3 +54,7 @@ out=bench/results/ab-$old-$new-$(date +%Y%m%d-%H%M%S).md
   done
 } > "$out"
 cat "$out"
+# The logs stay in $tmp; the worktrees go, so that git lists none left behind.
+for rev in "$old" "$new"; do
+  git worktree remove --force "$tmp/$rev"
+done
