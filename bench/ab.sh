@@ -3,7 +3,7 @@
 # per request) run against each in turn, PAIRS times, then each swept rate's server CPU (% of the
 # core), the median of each revision's steps and their ratio. For a change meant to cut CPU per
 # event, whose gain (a tenth, say) is smaller than this machine's noise between two runs.
-# Usage: bench/ab.sh OLD_REV [NEW_REV (default HEAD)] [PAIRS (default 2)]. About 6 minutes a pair.
+# Usage: bench/ab.sh OLD_REV [NEW_REV (default HEAD)] [PAIRS (default 2)]. About 5 minutes a pair.
 # Each revision is built in its own worktree under bench/results/tmp/ab (removed at the end; the
 # runs' logs stay there); the table goes to bench/results/ab-<old>-<new>-<time>.md.
 set -eu
