@@ -104,6 +104,9 @@ public final class Driver {
     if (!experiment.isEmpty()) {
       driver.results.put("heraldJvmExperiment", experiment);
     }
+    if (!Servers.jitNice().isEmpty()) {
+      driver.results.put("heraldJitNice", Servers.jitNice());
+    }
     long t0 = System.nanoTime();
     try {
       if (only.contains("w1")) {
