@@ -314,6 +314,10 @@ public final class Driver {
         warmup(gen, start, batch);
         settle(server);
         warmup(gen, start, batch, 1);
+        if (server.herald() && !Servers.jitNice().isEmpty()) {
+          Servers.reniceCompilers(server.measuredPid(), Servers.jitNice());
+          log("  JIT compiler threads reniced to " + Servers.jitNice());
+        }
         JsonArray runs = new JsonArray();
         for (int r = 0; r < reps; r++) {
           JsonObject best = search(gen, pids(server), start, r == 0 ? 2.0 : 1.3, quick ? 1.5 : 2, batch, quick || r > 0 ? 4 : 6);

@@ -95,7 +95,7 @@ final class Report {
         .append(String.format(", %.1f minutes. Machine: %s.%n", r.getDouble("minutes", 0.0), r.getString("machine", "").replace("\n", ", ")));
     md.append("Server pinned to core 0 (except a W4 row marked as on cores 0-1), load generator(s) to core 1. Herald JVM: `").append(String.join(" ", r.getJsonArray("heraldJvm").getList()))
         .append(r.containsKey("heraldJvmExperiment") ? "`, **with `" + r.getString("heraldJvmExperiment") + "` (BENCH_HERALD_JVM) for this run**" : "`")
-        .append(r.containsKey("heraldJitNice") ? "; **Herald's JIT compiler threads at nice " + r.getString("heraldJitNice") + " (BENCH_HERALD_JIT_NICE)**" : "")
+        .append(r.containsKey("heraldJitNice") ? "; **Herald's JIT compiler threads at nice " + r.getString("heraldJitNice") + " after W4's warm-up (BENCH_HERALD_JIT_NICE)**" : "")
         .append("; heartbeats every ").append(r.getString("heartbeat")).append(" on both servers. CPU is % of one core.\n\n");
     JsonArray w1 = r.getJsonArray("w1");
     if (w1 != null) {

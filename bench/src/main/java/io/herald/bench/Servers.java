@@ -44,8 +44,9 @@ final class Servers {
    * A nice value for Herald's JIT compiler threads, from {@code BENCH_HERALD_JIT_NICE}: on a node's
    * one core a C2 compilation of 16-94 ms takes the core from the event loop, and the events of
    * those milliseconds are the p99 (W4, profiled run 20261124-085024). At nice 19 the compilers run
-   * in the time the event loop leaves. Set once the node listens, as an operator would with
-   * {@code renice}; the report names it.
+   * in the time the event loop leaves. W4 sets it after its warm-up, as an operator would with
+   * {@code renice} once a node has warmed: set at the start, it starved the JIT through the
+   * warm-up (run 20261124-095723). The report names it.
    */
   static String jitNice() {
     String nice = System.getenv("BENCH_HERALD_JIT_NICE");
@@ -93,10 +94,6 @@ final class Servers {
     pb.environment().put("HERALD_JWT_SECRET", SECRET);
     Process p = pb.start();
     Procs.waitForPort(HERALD_PORT, 30_000);
-    String nice = jitNice();
-    if (!nice.isEmpty()) {
-      reniceCompilers(p.pid(), nice);
-    }
     return new Running("herald", p, p.pid(), HERALD_PORT, true);
   }
 

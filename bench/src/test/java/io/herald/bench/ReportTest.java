@@ -42,7 +42,7 @@ class ReportTest {
     assertTrue(md.contains("with `-agentpath:/tmp/libasyncProfiler.so=start` (BENCH_HERALD_JVM) for this run"), md);
     assertFalse(plain.contains("BENCH_HERALD_JIT_NICE"), plain);
     String reniced = Report.markdown(run(new JsonArray()).put("heraldJitNice", "19"));
-    assertTrue(reniced.contains("Herald's JIT compiler threads at nice 19 (BENCH_HERALD_JIT_NICE)"), reniced);
+    assertTrue(reniced.contains("Herald's JIT compiler threads at nice 19 after W4's warm-up (BENCH_HERALD_JIT_NICE)"), reniced);
   }
 
   private static JsonObject run(JsonArray w1) {
