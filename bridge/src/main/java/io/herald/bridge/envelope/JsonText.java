@@ -6,15 +6,10 @@ import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 import java.nio.charset.StandardCharsets;
 
 /** Small JSON text helpers for building wire frames by concatenation instead of re-encoding trees. */
 public final class JsonText {
-
-  // Vert.x's streaming encoder of JSON trees: the same text as Json.encode (databind) for every
-  // value a tree can hold, without databind's per-call serializer provider. Stateless, shared.
-  private static final JacksonCodec TREES = new JacksonCodec();
 
   private JsonText() {}
 
@@ -44,7 +39,9 @@ public final class JsonText {
     }
     if (body instanceof JsonObject || body instanceof JsonArray) {
       try {
-        return TREES.toString(body, false);
+        // Vert.x's streaming encoder of trees, the same text as Json.encode (databind) for every
+        // value a tree can hold, without databind's per-call serializer provider.
+        return TreeWriter.encode(body);
       } catch (EncodeException e) {
         // A value only databind can map (an object a service put in the tree): encoded below.
       }

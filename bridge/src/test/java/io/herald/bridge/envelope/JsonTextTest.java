@@ -70,6 +70,30 @@ class JsonTextTest {
   }
 
   @Test
+  void treesEncodedOneAfterAnotherStaySeparate() {
+    // One generator per thread writes them all: no separator between values, nothing carried over.
+    for (int i = 0; i < 3; i++) {
+      assertEquals("{\"n\":" + i + "}", JsonText.encodeBody(new JsonObject().put("n", i)));
+      assertEquals("[" + i + "]", JsonText.encodeBody(new JsonArray().add(i)));
+    }
+  }
+
+  @Test
+  void aTreeThatFailsHalfWayLeavesTheNextOneWhole() {
+    // The point makes the thread's generator give up inside the object; databind writes it instead.
+    JsonObject failing = new JsonObject().put("before", new JsonArray().add(1)).put("point", new Point(3, 4));
+    assertEquals("{\"before\":[1],\"point\":{\"x\":3,\"y\":4}}", JsonText.encodeBody(failing));
+    assertEquals("{\"after\":true}", JsonText.encodeBody(new JsonObject().put("after", true)));
+  }
+
+  @Test
+  void aHugeTreeThenASmallOne() {
+    String big = "x".repeat(100_000);
+    assertEquals("[\"" + big + "\"]", JsonText.encodeBody(new JsonArray().add(big)));
+    assertEquals("[\"small\"]", JsonText.encodeBody(new JsonArray().add("small")));
+  }
+
+  @Test
   void nonFiniteNumbersBecomeNull() {
     for (Object value : List.of(Double.NaN, Double.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN)) {
       assertEquals("null", JsonText.encodeBody(value), value.toString());
