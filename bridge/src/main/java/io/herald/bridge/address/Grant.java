@@ -32,10 +32,21 @@ public record Grant(boolean anonymous, Map<String, List<String>> claims) {
       return false;
     }
     for (Map.Entry<String, List<String>> condition : claims.entrySet()) {
-      if (identity.claimValues(condition.getKey()).stream().noneMatch(condition.getValue()::contains)) {
+      if (!anyAccepted(identity.claimValues(condition.getKey()), condition.getValue())) {
         return false;
       }
     }
     return true;
+  }
+
+  // A loop rather than a stream: this runs for every event a client publishes, and the stream's
+  // objects were 4 % of what W4's event loop allocated (JFR allocation samples).
+  private static boolean anyAccepted(List<String> values, List<String> accepted) {
+    for (String value : values) {
+      if (accepted.contains(value)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
