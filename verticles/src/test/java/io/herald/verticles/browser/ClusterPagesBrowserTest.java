@@ -11,11 +11,9 @@ import io.herald.bridge.support.Tokens;
 import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.cluster.Membership;
 import io.herald.verticles.support.HeraldCluster;
+import io.herald.verticles.support.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,7 +62,7 @@ class ClusterPagesBrowserTest {
   void start(@TempDir Path keys) {
     browser = Browser.start(1440, 720);
     cluster = new HeraldCluster();
-    portOfA = freePort();
+    portOfA = Ports.free();
     a = cluster.startNode(Pages.serving("--http-port", Integer.toString(portOfA)));
     // B runs the demo ticker, so the ops page charts deliveries.
     b = cluster.startNode(Pages.serving("--ticker", "true"));
@@ -204,11 +202,4 @@ class ClusterPagesBrowserTest {
     return tokens.hs256(Tokens.sub(sub).groups("demo").roles("publisher").expiresIn(Duration.ofHours(1)));
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

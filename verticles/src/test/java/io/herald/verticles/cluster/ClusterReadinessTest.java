@@ -15,6 +15,7 @@ import io.herald.bridge.support.Tokens;
 import io.herald.verticles.NodeDeployment;
 import io.herald.verticles.metrics.MetricsEndpoint;
 import io.herald.verticles.support.HeraldCluster;
+import io.herald.verticles.support.Ports;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -22,9 +23,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +70,7 @@ class ClusterReadinessTest {
 
   @Test
   void aNodeCutOffFromItsClusterIsNotReadyUntilItIsMergedBack() {
-    int[] ports = {freePort(), freePort()};
+    int[] ports = {Ports.free(), Ports.free()};
     NodeDeployment node = cluster.startNode(config(ports[0], ports), "--http-instances", "1");
     Http.Reply alone = readyUntil(node, r -> r.status() == 503);
     assertEquals("DOWN", alone.json().getJsonObject("checks").getString("cluster"), "a quorum of two is not met alone");
@@ -164,14 +162,6 @@ class ClusterReadinessTest {
       }
     }
     throw new AssertionError("no " + name + " in /metrics");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void sleep(long millis) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.support.Tokens;
+import io.herald.verticles.support.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +58,7 @@ class ClusterResilienceIT {
         // would otherwise be joined through the shipped cluster.xml.
         "HZ_CLUSTERNAME", "herald-it-" + java.util.UUID.randomUUID());
     for (int i = 0; i < 3; i++) {
-      nodes.add(new NodeProcess(NodeProcess.freePort(), env).start());
+      nodes.add(new NodeProcess(Ports.free(), env).start());
     }
     for (NodeProcess node : nodes) {
       node.awaitListening();

@@ -3,7 +3,6 @@ package io.herald.verticles.cluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +30,6 @@ final class NodeProcess {
   NodeProcess(int port, Map<String, String> env) {
     this.port = port;
     this.env = env;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Starts the process; {@link #awaitListening} waits for it to serve. */

@@ -9,6 +9,7 @@ import io.herald.bridge.support.ProtocolFrames;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.WebSocketFrameClient;
+import io.herald.verticles.support.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -110,9 +111,9 @@ class PresenceCrashIT {
         "HERALD_ACCESS_LOG", "false",
         "HERALD_HTTP_INSTANCES", "1",
         "HZ_CLUSTERNAME", "herald-it-" + UUID.randomUUID());
-    NodeProcess survivor = new NodeProcess(NodeProcess.freePort(), env).start();
+    NodeProcess survivor = new NodeProcess(Ports.free(), env).start();
     nodes.add(survivor);
-    NodeProcess victim = new NodeProcess(NodeProcess.freePort(), env).start();
+    NodeProcess victim = new NodeProcess(Ports.free(), env).start();
     nodes.add(victim);
     survivor.awaitListening();
     victim.awaitListening();
