@@ -45,7 +45,8 @@ public final class Ports {
 
   private static int ephemeralLow() {
     try {
-      return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+      // By lines: Files.readString read one byte of this sysctl file here (JDK 17).
+      return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       // Not Linux, or unreadable: the IANA range's start, which other systems use.
       return 49_152;
