@@ -201,5 +201,4 @@ class ClusterPagesBrowserTest {
   private String demoToken(String sub) {
     return tokens.hs256(Tokens.sub(sub).groups("demo").roles("publisher").expiresIn(Duration.ofHours(1)));
   }
-
 }
