@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client over a plain TCP socket that reads what the server sends and never answers,
- * not even a ping: Vert.x's own client answers pings by itself, so it cannot play a client gone
+ * not even a ping, though it can send a short frame of its own (a subscription) first: Vert.x's own client answers pings by itself, so it cannot play a client gone
  * silent. It understands just enough of RFC 6455 for that: the handshake and unmasked server frames.
  */
 public final class SilentWebSocket {
@@ -22,7 +22,8 @@ public final class SilentWebSocket {
   private final Promise<Integer> closeCode = Promise.promise();
   private Buffer pending = Buffer.buffer();
   private boolean upgraded;
-  private int pings;
+  private final List<Long> pingTimes = new ArrayList<>();
+  private NetSocket socket;
 
   private SilentWebSocket() {}
 
@@ -35,6 +36,7 @@ public final class SilentWebSocket {
         + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
         + "Sec-WebSocket-Version: 13\r\n\r\n";
     return vertx.createNetClient().connect(port, "127.0.0.1").compose(socket -> {
+      client.socket = socket;
       socket.handler(data -> client.read(socket, data));
       socket.closeHandler(v -> client.closeCode.tryComplete(1006));
       return socket.write(upgrade).map(client);
@@ -51,7 +53,27 @@ public final class SilentWebSocket {
   }
 
   public synchronized int pings() {
-    return pings;
+    return pingTimes.size();
+  }
+
+  /** When each ping arrived, by {@code System.currentTimeMillis()}. */
+  public synchronized List<Long> pingTimes() {
+    return new ArrayList<>(pingTimes);
+  }
+
+  /** Sends one text frame, masked as a client must (RFC 6455, 5.3); a payload under 126 bytes. */
+  public Future<Void> sendText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    if (payload.length > 125) {
+      throw new IllegalArgumentException("only short frames: " + payload.length + " bytes");
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    Buffer frame = Buffer.buffer().appendByte((byte) 0x81).appendByte((byte) (0x80 | payload.length)).appendBytes(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.appendByte((byte) (payload[i] ^ mask[i % 4]));
+    }
+    return socket.write(frame);
   }
 
   private synchronized void read(NetSocket socket, Buffer data) {
@@ -103,7 +125,7 @@ public final class SilentWebSocket {
     pending = pending.getBuffer(offset + length, pending.length());
     switch (opcode) {
       case 0x1 -> texts.add(payload.toString(StandardCharsets.UTF_8));
-      case 0x9 -> pings++;
+      case 0x9 -> pingTimes.add(System.currentTimeMillis());
       case 0x8 -> {
         closeCode.tryComplete(payload.length() >= 2 ? (int) payload.getUnsignedShort(0) : 1005);
         socket.close();

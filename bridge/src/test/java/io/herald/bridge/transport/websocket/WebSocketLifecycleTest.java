@@ -78,6 +78,56 @@ class WebSocketLifecycleTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /**
+   * Events keep proxies from timing a stream out, so a busy stream is pinged only for liveness:
+   * once its client has been silent for half the idle timeout. A client that never answers is
+   * still closed at the idle timeout; one that answers pings outlives it.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void busyStreamIsPingedOnlyOnceItsClientHasBeenSilentForHalfTheIdleTimeout(Vertx vertx, VertxTestContext ctx) {
+    int beatMs = 200;
+    int idleMs = 2000;
+    BridgeOptions options = new BridgeOptions()
+        .setHeartbeatInterval(Duration.ofMillis(beatMs))
+        .setIdleTimeout(Duration.ofMillis(idleMs));
+    long publisher = vertx.setPeriodic(10, id -> vertx.eventBus().publish("public.busy", new JsonObject().put("t", id)));
+    BridgeServer.start(vertx, options, AllowListRules.defaults()).compose(server ->
+        Future.all(SilentWebSocket.connect(vertx, server.port(), WebSocketTransport.PATH),
+                WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH))
+            .compose(both -> {
+              SilentWebSocket silent = both.resultAt(0);
+              WebSocketFrameClient answering = both.resultAt(1);
+              long registeredAt = System.currentTimeMillis();
+              return silent.sendText(register("public.busy", "s").encode())
+                  .compose(v -> subscribe(answering, "public.busy", "a"))
+                  .compose(v -> silent.closeCode())
+                  .compose(code -> {
+                    assertEquals(4003, code, "the silent client is closed for idleness, events or not");
+                    assertTrue(silent.texts().stream().anyMatch(t -> t.contains("\"rec\"")), "the silent client had events");
+                    // The first beat after the subscription may find no event yet; every later one
+                    // finds some, so no ping until half the idle timeout has passed.
+                    long early = silent.pingTimes().stream()
+                        .filter(t -> t > registeredAt + 2L * beatMs && t < registeredAt + idleMs / 2)
+                        .count();
+                    assertEquals(0, early, () -> "pings at " + silent.pingTimes() + ", subscribed at " + registeredAt);
+                    assertTrue(silent.pings() > 0, "the silent client was asked before it was closed");
+                    return vertx.timer(idleMs);
+                  })
+                  .compose(t -> {
+                    assertFalse(answering.closed().isComplete(), () -> "closed: " + answering.closed().result());
+                    return server.stats();
+                  })
+                  .map(stats -> {
+                    assertEquals(1, stats.connections(), stats::toString);
+                    assertEquals(1, stats.idleTimeoutCloses(), stats::toString);
+                    return null;
+                  });
+            }))
+        .onComplete(ar -> vertx.cancelTimer(publisher))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   @Test
   void slowConsumerIsClosedWhileOthersKeepReceiving(Vertx vertx, VertxTestContext ctx) {
     BridgeOptions options = new BridgeOptions().setQueueSize(4);
@@ -134,7 +184,11 @@ class WebSocketLifecycleTest {
   }
 
   private static Future<Void> subscribe(FrameClient client, String id) {
-    return client.send(register("public.flood", id)).compose(v -> client.next(ack(id))).mapEmpty();
+    return subscribe(client, "public.flood", id);
+  }
+
+  private static Future<Void> subscribe(FrameClient client, String address, String id) {
+    return client.send(register(address, id)).compose(v -> client.next(ack(id))).mapEmpty();
   }
 
   private static final String PAD = "x".repeat(32 * 1024);
