@@ -13,8 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client over a plain TCP socket that reads what the server sends and never answers,
- * not even a ping, though it can send a short frame of its own (a subscription) first: Vert.x's own client answers pings by itself, so it cannot play a client gone
- * silent. It understands just enough of RFC 6455 for that: the handshake and unmasked server frames.
+ * not even a ping: Vert.x's own client answers pings by itself, so it cannot play a client gone
+ * silent. It can send a short frame of its own first (a subscription), and understands just enough
+ * of RFC 6455 for that: the handshake, unmasked server frames and masked short client frames.
  */
 public final class SilentWebSocket {
 
