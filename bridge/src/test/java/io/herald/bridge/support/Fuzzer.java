@@ -280,34 +280,15 @@ public final class Fuzzer {
   private Buffer wsGarbage() {
     Buffer out = Buffer.buffer();
     if (in.chance(0.5)) {
-      out.appendBuffer(maskedText(in.frame(maxFrame)));
+      out.appendBuffer(MaskedFrames.text(in.frame(maxFrame), in.random()));
     }
     switch (in.random().nextInt(4)) {
       case 0 -> out.appendBuffer(in.bytes(200));
-      case 1 -> out.appendBuffer(maskedText("{\"type\":\"register\",\"address\":\"public.fuzz.cut\",\"id\":1}").getBuffer(0, in.between(1, 20)));
+      case 1 -> out.appendBuffer(MaskedFrames.text("{\"type\":\"register\",\"address\":\"public.fuzz.cut\",\"id\":1}", in.random()).getBuffer(0, in.between(1, 20)));
       case 2 -> out.appendBytes(new byte[] {(byte) 0x81, (byte) 0xFF, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0});
       default -> out.appendBytes(new byte[] {(byte) in.random().nextInt(256), 0x00});
     }
     return out;
-  }
-
-  private Buffer maskedText(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    Buffer frame = Buffer.buffer().appendByte((byte) 0x81);
-    if (payload.length < 126) {
-      frame.appendByte((byte) (0x80 | payload.length));
-    } else if (payload.length < 65536) {
-      frame.appendByte((byte) (0x80 | 126)).appendShort((short) payload.length);
-    } else {
-      frame.appendByte((byte) (0x80 | 127)).appendLong(payload.length);
-    }
-    byte[] mask = new byte[4];
-    in.random().nextBytes(mask);
-    frame.appendBytes(mask);
-    for (int i = 0; i < payload.length; i++) {
-      frame.appendByte((byte) (payload[i] ^ mask[i % 4]));
-    }
-    return frame;
   }
 
   private String rawBytes() {

@@ -14,8 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client over a plain TCP socket that reads what the server sends and never answers,
  * not even a ping: Vert.x's own client answers pings by itself, so it cannot play a client gone
- * silent. It can send a short frame of its own first (a subscription), and understands just enough
- * of RFC 6455 for that: the handshake, unmasked server frames and masked short client frames.
+ * silent. It can send a frame of its own first (a subscription), and understands just enough of
+ * RFC 6455 to read: the handshake and unmasked server frames.
  */
 public final class SilentWebSocket {
 
@@ -62,19 +62,9 @@ public final class SilentWebSocket {
     return new ArrayList<>(pingTimes);
   }
 
-  /** Sends one text frame, masked as a client must (RFC 6455, 5.3); a payload under 126 bytes. */
+  /** Sends one text frame, masked as a client must. */
   public Future<Void> sendText(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    if (payload.length > 125) {
-      throw new IllegalArgumentException("only short frames: " + payload.length + " bytes");
-    }
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    Buffer frame = Buffer.buffer().appendByte((byte) 0x81).appendByte((byte) (0x80 | payload.length)).appendBytes(mask);
-    for (int i = 0; i < payload.length; i++) {
-      frame.appendByte((byte) (payload[i] ^ mask[i % 4]));
-    }
-    return socket.write(frame);
+    return socket.write(MaskedFrames.text(text, ThreadLocalRandom.current()));
   }
 
   private synchronized void read(NetSocket socket, Buffer data) {
