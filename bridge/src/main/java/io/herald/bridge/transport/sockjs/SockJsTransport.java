@@ -75,6 +75,8 @@ public final class SockJsTransport {
         .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
     // Malformed SockJS requests get Herald's JSON errors here; SockJS would answer some with a 500.
     router.route(PATH + "/*").handler(new SockJsGuard(sessions));
+    // Last before SockJS: nothing asynchronous may come between taking a session's turn and SockJS.
+    router.route(PATH + "/*").handler(new SessionTurns(runtime.vertx()));
     router.route(PATH + "/*").subRouter(sockJs);
   }
 
