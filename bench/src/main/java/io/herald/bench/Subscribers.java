@@ -156,8 +156,10 @@ final class Subscribers {
           try {
             stats.read();
             reader.read(bytes, ctx, sub.scanner, sub);
-            String status = reader.status();
-            if (status != null && !answered.future().isComplete()) {
+            // The status is looked at only until the upgrade is answered: it is a String built
+            // from the status line, and every read at W1's peak would build one for nothing.
+            String status = answered.future().isComplete() ? null : reader.status();
+            if (status != null) {
               if (!status.equals("101")) {
                 answered.tryFail("refused: " + status);
                 socket.close();
