@@ -26,6 +26,15 @@ public final class Driver {
    * p99s spread over 8.4-13.3 ms for Herald and 8.6-10.0 for Nchan. 20 s makes it the fourth.
    */
   static final int MODERATE_SECONDS = 20;
+  /**
+   * Length of a W4 latency-sweep step. Over a step of S seconds, one stall of the server's core
+   * longer than 20 ms + S/100 delays more than 1 % of the step's events past 20 ms, whatever the
+   * rate: in 2 s steps one 40 ms stall of the shared machine failed a step. In runs
+   * 20261124-213205 and 20261124-234837 both servers failed 5 000 events/s that way, with their
+   * cores at 20-60 % (Nchan's p99 there 19-35 ms, after 4.3 ms minutes earlier). In 5 s steps it
+   * takes a stall of 70 ms, or several.
+   */
+  static final int SWEEP_SECONDS = 5;
 
   final Path repo;
   private final Path jar;
@@ -367,8 +376,9 @@ public final class Driver {
   }
 
   /**
-   * Fixed rates, lowest first, 2 500 events/s apart (two steps per doubling below 10 000): the last
-   * step sustained with a p99 under {@link Report#P99_BOUND_MS}, or a zero rate if the first failed.
+   * Fixed rates, lowest first, 2 500 events/s apart (two steps per doubling below 10 000), each
+   * {@link #SWEEP_SECONDS} long: the last step sustained with a p99 under
+   * {@link Report#P99_BOUND_MS}, or a zero rate if the first failed.
    */
   private JsonObject latencySweep(Procs.Generator gen, List<Long> serverPids, int batch) throws Exception {
     log("  latency sweep, p99 < " + Report.P99_BOUND_MS + " ms");
@@ -377,7 +387,7 @@ public final class Driver {
     JsonObject best = new JsonObject().put("offeredRate", 0.0);
     for (double rate : new double[] {5_000, 7_500, 10_000, 12_500, 15_000, 17_500, 20_000, 22_500, 25_000, 27_500,
         30_000, 35_000, 40_000, 45_000, 50_000, 55_000, 60_000}) {
-      JsonObject r = step(gen, serverPids, rate, quick ? 1.5 : 2, batch);
+      JsonObject r = step(gen, serverPids, rate, quick ? 1.5 : SWEEP_SECONDS, batch);
       if (!r.getBoolean("sustained") || r.getDouble("p99ms") >= Report.P99_BOUND_MS) {
         Thread.sleep(1500);
         break;
