@@ -27,12 +27,12 @@ public final class Driver {
    */
   static final int MODERATE_SECONDS = 20;
   /**
-   * Length of a W4 latency-sweep step. Over a step of S seconds, one stall of the server's core
-   * longer than 20 ms + S/100 delays more than 1 % of the step's events past 20 ms, whatever the
-   * rate: in 2 s steps one 40 ms stall of the shared machine failed a step. In runs
-   * 20261124-213205 and 20261124-234837 both servers failed 5 000 events/s that way, with their
-   * cores at 20-60 % (Nchan's p99 there 19-35 ms, after 4.3 ms minutes earlier). In 5 s steps it
-   * takes a stall of 70 ms, or several.
+   * Length of a W4 latency-sweep step. Over a step, one stall of the server's core longer than
+   * 20 ms plus a hundredth of the step delays more than 1 % of the step's events past 20 ms,
+   * whatever the rate: in 2 s steps one 40 ms stall of the shared machine failed a step. In run
+   * 20261124-234837 Nchan failed 5 000 events/s that way in two sweeps of three and Herald on two
+   * cores in all three, their cores a fifth to a half busy (Nchan's p99 there 27-35 ms, after
+   * 4.3 ms minutes earlier). In 5 s steps it takes a stall of 70 ms, or several.
    */
   static final int SWEEP_SECONDS = 5;
 
