@@ -342,7 +342,7 @@ public final class Driver {
         for (int r = 0; r < reps; r++) {
           sweeps.add(latencySweep(gen, pids(server), batch));
         }
-        row.put("bounded", Report.medians(sweeps)).put("boundedRuns", sweeps);
+        row.put("bounded", Report.medians(sweeps)).put("boundedRuns", sweeps).put("sweepStepSeconds", sweepStepSeconds());
       } catch (Exception e) {
         row.put("error", String.valueOf(e));
         log("  failed: " + e);
@@ -380,6 +380,10 @@ public final class Driver {
    * {@link #SWEEP_SECONDS} long: the last step sustained with a p99 under
    * {@link Report#P99_BOUND_MS}, or a zero rate if the first failed.
    */
+  private double sweepStepSeconds() {
+    return quick ? 1.5 : SWEEP_SECONDS;
+  }
+
   private JsonObject latencySweep(Procs.Generator gen, List<Long> serverPids, int batch) throws Exception {
     log("  latency sweep, p99 < " + Report.P99_BOUND_MS + " ms");
     // What the search's last, overloaded step left queued is delivered before the first step.
@@ -387,7 +391,7 @@ public final class Driver {
     JsonObject best = new JsonObject().put("offeredRate", 0.0);
     for (double rate : new double[] {5_000, 7_500, 10_000, 12_500, 15_000, 17_500, 20_000, 22_500, 25_000, 27_500,
         30_000, 35_000, 40_000, 45_000, 50_000, 55_000, 60_000}) {
-      JsonObject r = step(gen, serverPids, rate, quick ? 1.5 : SWEEP_SECONDS, batch);
+      JsonObject r = step(gen, serverPids, rate, sweepStepSeconds(), batch);
       if (!r.getBoolean("sustained") || r.getDouble("p99ms") >= Report.P99_BOUND_MS) {
         Thread.sleep(1500);
         break;

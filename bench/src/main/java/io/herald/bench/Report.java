@@ -152,6 +152,11 @@ final class Report {
             m.getDouble("serverCpuPct"), m.getDouble("generatorCpuPct"), bounded));
       }
       md.append("\n");
+      // Runs before 20261124-234837 did not record it; their sweeps stepped in 2 s.
+      Double step = w4.isEmpty() ? null : ((JsonObject) w4.getValue(0)).getDouble("sweepStepSeconds");
+      if (step != null) {
+        md.append(String.format("The latency sweep's steps are %s s long.%n%n", step % 1 == 0 ? String.valueOf(step.intValue()) : step));
+      }
     }
     JsonArray w2 = r.getJsonArray("w2");
     if (w2 != null) {

@@ -45,6 +45,17 @@ class ReportTest {
     assertTrue(reniced.contains("Herald's JIT compiler threads at nice 19 after W4's warm-up (BENCH_HERALD_JIT_NICE)"), reniced);
   }
 
+  @Test
+  void theLatencySweepsStepLengthIsNamedWhenTheRunRecordedIt() {
+    JsonObject step = new JsonObject().put("offeredRate", 5000.0).put("p50ms", 1.0).put("p99ms", 9.0)
+        .put("serverCpuPct", 30.0).put("generatorCpuPct", 20.0);
+    JsonObject w4 = new JsonObject().put("users", 10_000).put("kind", "herald-sse").put("batch", 1).put("max", step).put("bounded", step);
+    String recorded = Report.markdown(run(new JsonArray()).put("w4", new JsonArray().add(w4.copy().put("sweepStepSeconds", 5.0))));
+    assertTrue(recorded.contains("The latency sweep's steps are 5 s long."), recorded);
+    String older = Report.markdown(run(new JsonArray()).put("w4", new JsonArray().add(w4)));
+    assertFalse(older.contains("The latency sweep's steps are"), older);
+  }
+
   private static JsonObject run(JsonArray w1) {
     return new JsonObject().put("started", "test").put("reps", 3).put("machine", "test")
         .put("heraldJvm", new JsonArray()).put("heartbeat", "5s").put("w1", w1);
