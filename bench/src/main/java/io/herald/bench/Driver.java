@@ -38,6 +38,7 @@ public final class Driver {
 
   final Path repo;
   private final Path jar;
+  private final KernelReclaim reclaim = KernelReclaim.find();
   final Path out;
   final int reps;
   final boolean quick;
@@ -339,10 +340,12 @@ public final class Driver {
         // The target is a rate at a p99 under 20 ms, which the search above does not look for: at
         // the highest rate a server sustains its core is saturated and its tail is long.
         JsonArray sweeps = new JsonArray();
+        JsonArray ends = new JsonArray();
         for (int r = 0; r < reps; r++) {
-          sweeps.add(latencySweep(gen, pids(server), batch));
+          sweeps.add(latencySweep(gen, pids(server), batch, ends));
         }
-        row.put("bounded", Report.medians(sweeps)).put("boundedRuns", sweeps).put("sweepStepSeconds", sweepStepSeconds());
+        row.put("bounded", Report.medians(sweeps)).put("boundedRuns", sweeps).put("sweepEnds", ends)
+            .put("sweepStepSeconds", sweepStepSeconds());
       } catch (Exception e) {
         row.put("error", String.valueOf(e));
         log("  failed: " + e);
@@ -375,16 +378,19 @@ public final class Driver {
     Thread.sleep(3000);
   }
 
-  /**
-   * Fixed rates, lowest first, 2 500 events/s apart (two steps per doubling below 10 000), each
-   * {@link #SWEEP_SECONDS} long: the last step sustained with a p99 under
-   * {@link Report#P99_BOUND_MS}, or a zero rate if the first failed.
-   */
   private double sweepStepSeconds() {
     return quick ? 1.5 : SWEEP_SECONDS;
   }
 
-  private JsonObject latencySweep(Procs.Generator gen, List<Long> serverPids, int batch) throws Exception {
+  /**
+   * Fixed rates, lowest first, 2 500 events/s apart (two steps per doubling below 10 000), each
+   * {@link #SWEEP_SECONDS} long: the last step sustained with a p99 under
+   * {@link Report#P99_BOUND_MS}, or a zero rate if the first failed.
+   *
+   * @param ends gets the step that ended the sweep (its p99 at or over the bound, or not
+   *     sustained), if one did: what ends a sweep below a saturated core is the question W4 asks
+   */
+  private JsonObject latencySweep(Procs.Generator gen, List<Long> serverPids, int batch, JsonArray ends) throws Exception {
     log("  latency sweep, p99 < " + Report.P99_BOUND_MS + " ms");
     // What the search's last, overloaded step left queued is delivered before the first step.
     Thread.sleep(2000);
@@ -393,6 +399,7 @@ public final class Driver {
         30_000, 35_000, 40_000, 45_000, 50_000, 55_000, 60_000}) {
       JsonObject r = step(gen, serverPids, rate, sweepStepSeconds(), batch);
       if (!r.getBoolean("sustained") || r.getDouble("p99ms") >= Report.P99_BOUND_MS) {
+        ends.add(r);
         Thread.sleep(1500);
         break;
       }
@@ -574,6 +581,7 @@ public final class Driver {
   JsonObject measure(Procs.Generator gen, List<Long> serverPids, double rate, double seconds, int batch, boolean perEvent) throws Exception {
     long[] s0 = serverPids.stream().mapToLong(Procs::cpuTicks).toArray();
     long g0 = Procs.cpuTicks(gen.pid());
+    long k0 = reclaim.cpuTicks();
     long w0 = System.nanoTime();
     JsonObject r = gen.send(publish(rate, seconds, batch).put("perEvent", perEvent));
     double wall = (System.nanoTime() - w0) / 1e9;
@@ -589,6 +597,9 @@ public final class Driver {
       r.put("serverCpuPctEach", each);
     }
     r.put("generatorCpuPct", (Procs.cpuTicks(gen.pid()) - g0) / (double) Procs.CLOCK_TICKS / wall * 100);
+    if (reclaim.present()) {
+      r.put("kdamondMsPerSec", (reclaim.cpuTicks() - k0) * 1000.0 / Procs.CLOCK_TICKS / wall);
+    }
     r.put("serverRssKb", serverPids.stream().mapToLong(Procs::rssKb).sum());
     r.put("lagAllowanceMs", lagAllowanceMs);
     r.put("sustained", sustained(r, seconds));
@@ -683,11 +694,19 @@ public final class Driver {
   private JsonObject step(Procs.Generator gen, List<Long> serverPids, double rate, double seconds, int batch) throws Exception {
     JsonObject r = measure(gen, serverPids, rate, seconds, batch);
     boolean ok = r.getBoolean("sustained");
-    log(String.format("    %.1f ev/s -> %s delivered %.0f/s lost %d p99 %.1f ms%s cpu %.0f%% gen %.0f%%%s", rate, ok ? "ok " : "FAIL",
+    log(String.format("    %.1f ev/s -> %s delivered %.0f/s lost %d p99 %.1f ms%s cpu %.0f%% gen %.0f%%%s%s", rate, ok ? "ok " : "FAIL",
         r.getDouble("deliveredPerSec"), r.getLong("lost"), r.getDouble("p99ms"),
         r.containsKey("crossP99ms") ? String.format(" (cross-node %.1f)", r.getDouble("crossP99ms")) : "",
-        r.getDouble("serverCpuPct"), r.getDouble("generatorCpuPct"), ok ? "" : ": " + shortfall(r, seconds)));
+        r.getDouble("serverCpuPct"), r.getDouble("generatorCpuPct"), machine(r), ok ? "" : ": " + shortfall(r, seconds)));
     return r;
+  }
+
+  /** What the machine did in a step besides the two processes: kdamond's CPU, and when the slow events came. */
+  private static String machine(JsonObject r) {
+    String kdamond = r.containsKey("kdamondMsPerSec") ? String.format(" kdamond %.0f ms/s", r.getDouble("kdamondMsPerSec")) : "";
+    long slow = r.getLong("slowEvents", 0L);
+    return slow == 0 ? kdamond
+        : String.format("%s, %d events over %.0f ms in %d windows of 100 ms", kdamond, slow, Report.P99_BOUND_MS, r.getInteger("slowWindows"));
   }
 
   /** The live heap after a full GC; with a name, the class histogram's top is kept in the work folder to see what a connection holds. */

@@ -274,7 +274,8 @@ public final class LoadGenerator {
         .put("latencyCount", h.getTotalCount())
         .put("p50ms", h.getValueAtPercentile(50) / 1000.0)
         .put("p99ms", h.getValueAtPercentile(99) / 1000.0)
-        .put("maxMs", h.getMaxValue() / 1000.0);
+        .put("maxMs", h.getMaxValue() / 1000.0)
+        .mergeIn(stats.slowWindows());
     if (nodes > 1) {
       byNode(json, nodeSubs, nodeDelivered, nodeLost);
     }

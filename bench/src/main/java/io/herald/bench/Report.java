@@ -67,6 +67,38 @@ final class Report {
     return m;
   }
 
+  /**
+   * The step that ended each W4 sweep: a few stalls put all of a step's slow events into one or two
+   * windows of 100 ms, a saturated server spreads them over the step. With the kernel's kdamond CPU
+   * in that step, where the machine has DAMON (runs before 20261125 recorded neither).
+   */
+  static void sweepEnds(StringBuilder md, JsonArray w4) {
+    StringBuilder rows = new StringBuilder();
+    for (Object o : w4) {
+      JsonObject row = (JsonObject) o;
+      JsonArray ends = row.getJsonArray("sweepEnds");
+      if (ends == null || ends.isEmpty()) {
+        continue;
+      }
+      List<String> each = new ArrayList<>();
+      for (Object e : ends) {
+        JsonObject end = (JsonObject) e;
+        String slow = end.getLong("slowEvents", 0L) == 0 ? "none over 20 ms"
+            : String.format("%d over 20 ms in %d windows of 100 ms", end.getLong("slowEvents"), end.getInteger("slowWindows"));
+        String kdamond = end.containsKey("kdamondMsPerSec") ? String.format(", kdamond %.0f ms/s", end.getDouble("kdamondMsPerSec")) : "";
+        each.add(String.format("%.0f events/s, p99 %.1f ms, server CPU %.0f%%: %s%s", end.getDouble("offeredRate"), end.getDouble("p99ms"),
+            end.getDouble("serverCpuPct"), slow, kdamond));
+      }
+      String server = row.getInteger("cores", 1) == 1 ? row.getString("kind") : row.getString("kind") + " on cores 0-1";
+      rows.append(String.format("| %s | %d | %s |%n", server, row.getInteger("batch"), String.join("; ", each)));
+    }
+    if (rows.length() > 0) {
+      md.append("The step that ended each sweep, and when its events over 20 ms came (kdamond: the kernel's DAMON thread, "
+          + "whose CPU in the step is its own and runs unpreempted on this kernel):\n\n")
+          .append("| server | events per request | per sweep |\n|---|---|---|\n").append(rows).append("\n");
+    }
+  }
+
   static JsonObject w2Medians(JsonArray runs, int... sizes) {
     JsonObject m = new JsonObject();
     for (int c : sizes) {
@@ -157,6 +189,7 @@ final class Report {
       if (step != null) {
         md.append(String.format("The latency sweep's steps are %s s long.%n%n", step % 1 == 0 ? String.valueOf(step.intValue()) : step));
       }
+      sweepEnds(md, w4);
     }
     JsonArray w2 = r.getJsonArray("w2");
     if (w2 != null) {

@@ -1,7 +1,10 @@
 package io.herald.bench;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -36,6 +39,18 @@ final class Stats {
    */
   boolean perEvent;
   final Map<Long, long[]> firstLast = new HashMap<>();
+  /**
+   * Per 100 ms of arrival while recording: the events over {@link #SLOW_MICROS} and the slowest
+   * (µs). They tell a stall (all of a step's slow events in one or two windows) from a saturated
+   * server (slow events throughout). The window is found once per socket read, and an event on
+   * time costs one comparison.
+   */
+  static final long SLOW_MICROS = (long) (Report.P99_BOUND_MS * 1000);
+  static final long WINDOW_NANOS = 100_000_000L;
+  final int[] slowInWindow = new int[1200];
+  final long[] slowestInWindow = new long[1200];
+  long recordingSince;
+  int window;
 
   static Histogram histogram() {
     return new Histogram(MAX_MICROS, 3);
@@ -52,6 +67,9 @@ final class Stats {
     reads = 0;
     firstLast.clear();
     latency.reset();
+    recordingSince = System.nanoTime();
+    Arrays.fill(slowInWindow, 0);
+    Arrays.fill(slowestInWindow, 0);
     for (Histogram h : byNode) {
       h.reset();
     }
@@ -59,9 +77,15 @@ final class Stats {
 
   /** A subscriber's socket read is about to be scanned: its events arrived now. */
   void read() {
-    readNanos = System.nanoTime();
+    readAt(System.nanoTime());
+  }
+
+  /** The same, with the read's time given. */
+  void readAt(long nanos) {
+    readNanos = nanos;
     if (recording) {
       reads++;
+      window = (int) Math.min(slowInWindow.length - 1, (readNanos - recordingSince) / WINDOW_NANOS);
     }
   }
 
@@ -73,6 +97,10 @@ final class Stats {
       long latencyNanos = readNanos - sentNanos;
       long micros = Math.max(0, Math.min(latencyNanos / 1000, MAX_MICROS));
       latency.recordValue(micros);
+      if (micros >= SLOW_MICROS && window >= 0) {
+        slowInWindow[window]++;
+        slowestInWindow[window] = Math.max(slowestInWindow[window], micros);
+      }
       if (byNode.length > 0) {
         byNode[node].recordValue(micros);
       }
@@ -86,5 +114,25 @@ final class Stats {
         }
       }
     }
+  }
+
+  /**
+   * The windows that held events over {@link #SLOW_MICROS}: the events over it, the windows they
+   * came in, and the first few windows as "offset ms: events, slowest ms".
+   */
+  JsonObject slowWindows() {
+    long events = 0;
+    int windows = 0;
+    JsonArray first = new JsonArray();
+    for (int w = 0; w < slowInWindow.length; w++) {
+      if (slowInWindow[w] > 0) {
+        events += slowInWindow[w];
+        windows++;
+        if (first.size() < 20) {
+          first.add(w * (WINDOW_NANOS / 1_000_000) + ": " + slowInWindow[w] + ", " + slowestInWindow[w] / 1000);
+        }
+      }
+    }
+    return new JsonObject().put("slowEvents", events).put("slowWindows", windows).put("slowWindowList", first);
   }
 }

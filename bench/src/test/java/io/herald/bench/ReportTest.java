@@ -56,6 +56,23 @@ class ReportTest {
     assertFalse(older.contains("The latency sweep's steps are"), older);
   }
 
+  @Test
+  void theStepThatEndedEachSweepIsListedWithWhenItsSlowEventsCame() {
+    JsonObject step = new JsonObject().put("offeredRate", 5000.0).put("p50ms", 1.0).put("p99ms", 9.0)
+        .put("serverCpuPct", 30.0).put("generatorCpuPct", 20.0);
+    JsonObject stalled = step.copy().put("offeredRate", 7500.0).put("p99ms", 27.5).put("slowEvents", 150L).put("slowWindows", 2)
+        .put("kdamondMsPerSec", 48.0);
+    JsonObject saturated = step.copy().put("offeredRate", 40000.0).put("p99ms", 120.0).put("serverCpuPct", 98.0)
+        .put("slowEvents", 90000L).put("slowWindows", 50);
+    JsonObject w4 = new JsonObject().put("users", 10_000).put("kind", "herald-sse").put("batch", 50).put("max", step).put("bounded", step)
+        .put("sweepEnds", new JsonArray().add(stalled).add(saturated));
+    String md = Report.markdown(run(new JsonArray()).put("w4", new JsonArray().add(w4)));
+    assertTrue(md.contains("| herald-sse | 50 | 7500 events/s, p99 27.5 ms, server CPU 30%: 150 over 20 ms in 2 windows of 100 ms, kdamond 48 ms/s; "
+        + "40000 events/s, p99 120.0 ms, server CPU 98%: 90000 over 20 ms in 50 windows of 100 ms |"), md);
+    String older = Report.markdown(run(new JsonArray()).put("w4", new JsonArray().add(w4.copy().put("sweepEnds", new JsonArray()))));
+    assertFalse(older.contains("The step that ended each sweep"), older);
+  }
+
   private static JsonObject run(JsonArray w1) {
     return new JsonObject().put("started", "test").put("reps", 3).put("machine", "test")
         .put("heraldJvm", new JsonArray()).put("heartbeat", "5s").put("w1", w1);
