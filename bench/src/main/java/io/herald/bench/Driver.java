@@ -706,7 +706,7 @@ public final class Driver {
     String kdamond = r.containsKey("kdamondMsPerSec") ? String.format(" kdamond %.0f ms/s", r.getDouble("kdamondMsPerSec")) : "";
     long slow = r.getLong("slowEvents", 0L);
     return slow == 0 ? kdamond
-        : String.format("%s, %d events over %.0f ms in %d windows of 100 ms", kdamond, slow, Report.P99_BOUND_MS, r.getInteger("slowWindows"));
+        : kdamond + ", " + Report.slowEvents(slow, r.getInteger("slowWindows"));
   }
 
   /** The live heap after a full GC; with a name, the class histogram's top is kept in the work folder to see what a connection holds. */

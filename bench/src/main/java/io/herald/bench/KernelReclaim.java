@@ -10,11 +10,11 @@ import java.util.List;
  * The kernel's DAMON threads ({@code kdamond.N}), whose CPU each measured step records.
  *
  * <p>Why: on this VM DAMON runs a proactive-reclaim scheme over all physical memory, with a time
- * quota of 50 ms a second. While the benchmark's processes hold their heaps, kdamond spends that
- * quota in bursts of 50-60 ms every half second, and the kernel is built with {@code
- * PREEMPT_NONE}, so nothing else runs on its core meanwhile: the events of those milliseconds wait.
- * A step's p99 under 20 ms cannot be read without knowing how much of the step kdamond took
- * ({@code perf sched} traces of W4, docs/PERFORMANCE.md). A machine without DAMON records nothing.
+ * quota of 50 ms a second. While the benchmark's processes hold their heaps, kdamond can spend
+ * that quota in bursts of 50-60 ms, and the kernel runs {@code PREEMPT_NONE}, so nothing else
+ * runs on its core meanwhile: the events of those milliseconds wait. A step's p99 under 20 ms
+ * cannot be read without knowing how much of the step kdamond took (a {@code perf sched} trace of
+ * W4: bench/results/kdamond-20261125-013417.md). A machine without DAMON records nothing.
  */
 final class KernelReclaim {
 

@@ -275,7 +275,9 @@ public final class LoadGenerator {
         .put("p50ms", h.getValueAtPercentile(50) / 1000.0)
         .put("p99ms", h.getValueAtPercentile(99) / 1000.0)
         .put("maxMs", h.getMaxValue() / 1000.0)
-        .mergeIn(stats.slowWindows());
+        .mergeIn(stats.slowWindows())
+        // The wall clock at the recording's start, to place the slow windows in a trace taken beside the run.
+        .put("recordingStartedAtMs", System.currentTimeMillis() - (System.nanoTime() - stats.recordingSince) / 1_000_000);
     if (nodes > 1) {
       byNode(json, nodeSubs, nodeDelivered, nodeLost);
     }

@@ -84,7 +84,7 @@ final class Report {
       for (Object e : ends) {
         JsonObject end = (JsonObject) e;
         String slow = end.getLong("slowEvents", 0L) == 0 ? "none over 20 ms"
-            : String.format("%d over 20 ms in %d windows of 100 ms", end.getLong("slowEvents"), end.getInteger("slowWindows"));
+            : slowEvents(end.getLong("slowEvents"), end.getInteger("slowWindows"));
         String kdamond = end.containsKey("kdamondMsPerSec") ? String.format(", kdamond %.0f ms/s", end.getDouble("kdamondMsPerSec")) : "";
         each.add(String.format("%.0f events/s, p99 %.1f ms, server CPU %.0f%%: %s%s", end.getDouble("offeredRate"), end.getDouble("p99ms"),
             end.getDouble("serverCpuPct"), slow, kdamond));
@@ -93,10 +93,15 @@ final class Report {
       rows.append(String.format("| %s | %d | %s |%n", server, row.getInteger("batch"), String.join("; ", each)));
     }
     if (rows.length() > 0) {
-      md.append("The step that ended each sweep, and when its events over 20 ms came (kdamond: the kernel's DAMON thread, "
-          + "whose CPU in the step is its own and runs unpreempted on this kernel):\n\n")
+      md.append("The step that ended each sweep, and when its events over 20 ms came. kdamond is the kernel's DAMON reclaim thread, "
+          + "which a PREEMPT_NONE kernel does not preempt; its figure is its CPU per second of the step:\n\n")
           .append("| server | events per request | per sweep |\n|---|---|---|\n").append(rows).append("\n");
     }
+  }
+
+  /** "N events over 20 ms in M windows of 100 ms", from a step's {@code slowEvents} and {@code slowWindows}. */
+  static String slowEvents(long events, int windows) {
+    return String.format("%d events over %.0f ms in %d window%s of 100 ms", events, P99_BOUND_MS, windows, windows == 1 ? "" : "s");
   }
 
   static JsonObject w2Medians(JsonArray runs, int... sizes) {

@@ -67,10 +67,16 @@ class ReportTest {
     JsonObject w4 = new JsonObject().put("users", 10_000).put("kind", "herald-sse").put("batch", 50).put("max", step).put("bounded", step)
         .put("sweepEnds", new JsonArray().add(stalled).add(saturated));
     String md = Report.markdown(run(new JsonArray()).put("w4", new JsonArray().add(w4)));
-    assertTrue(md.contains("| herald-sse | 50 | 7500 events/s, p99 27.5 ms, server CPU 30%: 150 over 20 ms in 2 windows of 100 ms, kdamond 48 ms/s; "
-        + "40000 events/s, p99 120.0 ms, server CPU 98%: 90000 over 20 ms in 50 windows of 100 ms |"), md);
+    assertTrue(md.contains("| herald-sse | 50 | 7500 events/s, p99 27.5 ms, server CPU 30%: 150 events over 20 ms in 2 windows of 100 ms, kdamond 48 ms/s; "
+        + "40000 events/s, p99 120.0 ms, server CPU 98%: 90000 events over 20 ms in 50 windows of 100 ms |"), md);
     String older = Report.markdown(run(new JsonArray()).put("w4", new JsonArray().add(w4.copy().put("sweepEnds", new JsonArray()))));
     assertFalse(older.contains("The step that ended each sweep"), older);
+  }
+
+  @Test
+  void oneWindowIsNamedInTheSingular() {
+    assertTrue(Report.slowEvents(40, 1).equals("40 events over 20 ms in 1 window of 100 ms"), Report.slowEvents(40, 1));
+    assertTrue(Report.slowEvents(40, 3).equals("40 events over 20 ms in 3 windows of 100 ms"), Report.slowEvents(40, 3));
   }
 
   private static JsonObject run(JsonArray w1) {
