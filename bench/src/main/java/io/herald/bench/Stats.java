@@ -1,10 +1,10 @@
 package io.herald.bench;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 /**
