@@ -701,7 +701,7 @@ public final class Driver {
     return r;
   }
 
-  /** What the machine did in a step besides the two processes: kdamond's CPU, and when the slow events came. */
+  /** What a step's log line adds after the two processes' CPU: kdamond's CPU, and when the events over 20 ms came. */
   private static String machine(JsonObject r) {
     String kdamond = r.containsKey("kdamondMsPerSec") ? String.format(" kdamond %.0f ms/s", r.getDouble("kdamondMsPerSec")) : "";
     long slow = r.getLong("slowEvents", 0L);
