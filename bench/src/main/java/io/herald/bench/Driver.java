@@ -697,16 +697,8 @@ public final class Driver {
     log(String.format("    %.1f ev/s -> %s delivered %.0f/s lost %d p99 %.1f ms%s cpu %.0f%% gen %.0f%%%s%s", rate, ok ? "ok " : "FAIL",
         r.getDouble("deliveredPerSec"), r.getLong("lost"), r.getDouble("p99ms"),
         r.containsKey("crossP99ms") ? String.format(" (cross-node %.1f)", r.getDouble("crossP99ms")) : "",
-        r.getDouble("serverCpuPct"), r.getDouble("generatorCpuPct"), machine(r), ok ? "" : ": " + shortfall(r, seconds)));
+        r.getDouble("serverCpuPct"), r.getDouble("generatorCpuPct"), ", " + Report.stalls(r), ok ? "" : ": " + shortfall(r, seconds)));
     return r;
-  }
-
-  /** What a step's log line adds after the two processes' CPU: kdamond's CPU, and when the events over 20 ms came. */
-  private static String machine(JsonObject r) {
-    String kdamond = r.containsKey("kdamondMsPerSec") ? String.format(" kdamond %.0f ms/s", r.getDouble("kdamondMsPerSec")) : "";
-    long slow = r.getLong("slowEvents", 0L);
-    return slow == 0 ? kdamond
-        : kdamond + ", " + Report.slowEvents(slow, r.getInteger("slowWindows"));
   }
 
   /** The live heap after a full GC; with a name, the class histogram's top is kept in the work folder to see what a connection holds. */

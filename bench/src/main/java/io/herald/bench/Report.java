@@ -83,11 +83,8 @@ final class Report {
       List<String> each = new ArrayList<>();
       for (Object e : ends) {
         JsonObject end = (JsonObject) e;
-        String slow = end.getLong("slowEvents", 0L) == 0 ? "none over 20 ms"
-            : slowEvents(end.getLong("slowEvents"), end.getInteger("slowWindows"));
-        String kdamond = end.containsKey("kdamondMsPerSec") ? String.format(", kdamond %.0f ms/s", end.getDouble("kdamondMsPerSec")) : "";
-        each.add(String.format("%.0f events/s, p99 %.1f ms, server CPU %.0f%%: %s%s", end.getDouble("offeredRate"), end.getDouble("p99ms"),
-            end.getDouble("serverCpuPct"), slow, kdamond));
+        each.add(String.format("%.0f events/s, p99 %.1f ms, server CPU %.0f%%: %s", end.getDouble("offeredRate"), end.getDouble("p99ms"),
+            end.getDouble("serverCpuPct"), stalls(end)));
       }
       String server = row.getInteger("cores", 1) == 1 ? row.getString("kind") : row.getString("kind") + " on cores 0-1";
       rows.append(String.format("| %s | %d | %s |%n", server, row.getInteger("batch"), String.join("; ", each)));
@@ -97,6 +94,16 @@ final class Report {
           + "which a PREEMPT_NONE kernel does not preempt; its figure is its CPU per second of the step:\n\n")
           .append("| server | events per request | per sweep |\n|---|---|---|\n").append(rows).append("\n");
     }
+  }
+
+  /**
+   * A step's stalls as the report and the driver's log give them: "N events over 20 ms in M windows
+   * of 100 ms" (or "none over 20 ms"), then kdamond's CPU where the step recorded it.
+   */
+  static String stalls(JsonObject step) {
+    long events = step.getLong("slowEvents", 0L);
+    String slow = events == 0 ? String.format("none over %.0f ms", P99_BOUND_MS) : slowEvents(events, step.getInteger("slowWindows"));
+    return step.containsKey("kdamondMsPerSec") ? String.format("%s, kdamond %.0f ms/s", slow, step.getDouble("kdamondMsPerSec")) : slow;
   }
 
   /** "N events over 20 ms in M windows of 100 ms", from a step's {@code slowEvents} and {@code slowWindows}. */
