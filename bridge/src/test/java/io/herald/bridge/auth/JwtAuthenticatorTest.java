@@ -257,5 +257,10 @@ class JwtAuthenticatorTest {
     String uri = Redaction.uri("/sse?address=user.alice&access_token=" + token + "&x=1");
     assertEquals("/sse?address=user.alice&access_token=[redacted]&x=1", uri);
     assertFalse(Redaction.uri("/eventbus/1/s/xhr?ACCESS_TOKEN=" + token).contains(token));
+    // The server decodes parameter names: an encoded name carries a token just the same.
+    for (String name : List.of("access%5Ftoken", "access%5ftoken", "%61ccess_token", "%41CCESS%5FTOKEN", "%61%63%63%65%73%73%5f%74%6f%6b%65%6e")) {
+      assertEquals("/ws?x=1&" + name + "=[redacted]&y=2", Redaction.uri("/ws?x=1&" + name + "=" + token + "&y=2"), name);
+    }
+    assertEquals("/sse?address=user.access_tokens", Redaction.uri("/sse?address=user.access_tokens"));
   }
 }
