@@ -87,11 +87,13 @@ public final class HeraldBridge {
     // router tries routes in order.
     router.post(PublishApi.PATH)
         .handler(QueryCheck.INSTANCE)
+        .handler(RequestBodies.AS_JSON)
         .handler(RequestBodies.bounded(runtime.options()))
         .handler(new PublishApi(runtime))
         .failureHandler(HttpErrors::onFailure);
     router.post(SendApi.PATH)
         .handler(QueryCheck.INSTANCE)
+        .handler(RequestBodies.AS_JSON)
         .handler(RequestBodies.bounded(runtime.options()))
         .handler(new SendApi(runtime))
         .failureHandler(HttpErrors::onFailure);

@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The one publish path behind the HTTP API and the WebSocket and SockJS {@code publish} frame:
@@ -73,6 +75,9 @@ public final class Publisher {
    * object or array; only a bare number may need narrowing.
    */
   public static Object busBody(Object data) {
+    if (holdsNonFinite(data)) {
+      throw new HeraldException(ErrorCode.BAD_DATA, "data must be a JSON value whose numbers fit in 64 bits");
+    }
     if (data == null || data instanceof JsonObject || data instanceof JsonArray || data instanceof String
         || data instanceof Boolean || data instanceof Integer || data instanceof Long || data instanceof Double) {
       return data;
@@ -90,5 +95,29 @@ public final class Publisher {
       return decimal.doubleValue();
     }
     throw new HeraldException(ErrorCode.BAD_DATA, "data must be a JSON value that fits in 64 bits where it is a number");
+  }
+
+  /**
+   * Whether a parsed value holds a number beyond a double's range anywhere: Jackson reads 1e400 as
+   * an infinite double, which has no JSON form and would reach subscribers as the text "Infinity".
+   */
+  private static boolean holdsNonFinite(Object value) {
+    if (value instanceof Double d) {
+      return !Double.isFinite(d);
+    }
+    if (value instanceof Float f) {
+      return !Float.isFinite(f);
+    }
+    Iterable<?> children = value instanceof JsonObject object ? object.getMap().values()
+        : value instanceof JsonArray array ? array.getList()
+        : value instanceof Map<?, ?> map ? map.values()
+        : value instanceof List<?> list ? list
+        : List.of();
+    for (Object child : children) {
+      if (holdsNonFinite(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

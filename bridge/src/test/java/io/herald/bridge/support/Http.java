@@ -49,7 +49,8 @@ public final class Http {
               request.headers().addAll(headers);
               return request;
             })
-            .compose(request -> body == null ? request.send() : request.putHeader("content-type", "application/json").send(body))
+            .compose(request -> body == null ? request.send()
+                : request.headers().contains("content-type") ? request.send(body) : request.putHeader("content-type", "application/json").send(body))
             .compose(response -> response.body()
                 .map(b -> new Reply(response.statusCode(), response.getHeader("content-type"), b)))
             .onComplete(reply));
