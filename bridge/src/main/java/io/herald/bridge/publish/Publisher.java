@@ -9,7 +9,9 @@ import io.herald.bridge.envelope.EventNames;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.HeraldNode;
+import io.herald.bridge.node.ConnectionIds;
 import io.herald.bridge.presence.Presence;
+import io.herald.bridge.target.Targets;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +59,10 @@ public final class Publisher {
       eventType = text;
     }
     rules.require(identity, Operation.PUBLISH, (String) address);
+    if (Targets.isConnection((String) address) && ConnectionIds.nodeKeyOf(Targets.connectionId((String) address)) == null) {
+      // An id no node issues is no one's, known before anything is sent: a batch holding it publishes nothing.
+      throw new HeraldException(ErrorCode.NO_CONNECTION, "no node holds a connection with that id");
+    }
     return new Checked((String) address, eventType, busBody(data));
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.address.RuleSet;
 import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.Http;
@@ -173,6 +174,22 @@ class PublishApiTest {
     JsonArray notAnObject = new JsonArray().add(event(A, "ok", 1)).add("oops");
     assertError(publish(notAnObject.encode()), 400, "bad-json");
     assertNothingPublishedBefore(sse, 0);
+  }
+
+  @Test
+  void aBatchWithAConnectionIdNoNodeIssuesPublishesNothing() {
+    RuleSet anyoneMayPublish = RuleSet.fromJson(new JsonObject(
+        "{\"rules\":[{\"address\":\"**\",\"subscribe\":{\"anonymous\":true},\"publish\":{\"anonymous\":true}}]}"));
+    BridgeServer open = await(BridgeServer.start(vertx, new BridgeOptions(), anyoneMayPublish));
+    SseClient sse = await(SseClient.connect(client, open.port(), "/sse?address=" + A));
+    await(sse.connected());
+    Reply refused = Http.post(client, open.port(), PATH,
+        new JsonArray().add(event(A, "first", 1)).add(new JsonObject().put("connection", "not-a-connection-id")).encode());
+    assertError(refused, 404, "no-connection");
+    // Had the refused batch published its first event, it would arrive before the sentinel.
+    ids(Http.post(client, open.port(), PATH, event(A, "sentinel", "s").encode()));
+    await(sse.nth("sentinel", 1));
+    assertEquals(List.of("connected", "sentinel"), sse.events().stream().map(Event::type).toList());
   }
 
   @ParameterizedTest
