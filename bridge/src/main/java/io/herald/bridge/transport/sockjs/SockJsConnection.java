@@ -3,7 +3,6 @@ package io.herald.bridge.transport.sockjs;
 import io.herald.bridge.BridgeRuntime;
 import io.herald.bridge.auth.Identity;
 import io.herald.bridge.transport.CloseReason;
-import io.herald.bridge.transport.StreamSink;
 import io.herald.bridge.transport.frames.FrameConnection;
 import io.vertx.core.Promise;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -16,9 +15,7 @@ final class SockJsConnection extends FrameConnection {
   SockJsConnection(BridgeRuntime runtime, Identity identity, SockJSSocket socket) {
     super(runtime, identity);
     this.socket = socket;
-    // As text: SockJS's raw WebSocket endpoint sends a Buffer as a binary message, and the protocol
-    // is JSON text. The session transports turn a Buffer into a String anyway.
-    attach(new StreamSink(socket, frame -> socket.write(frame.toString()), false));
+    attach(new SessionSink(socket));
   }
 
   @Override
