@@ -234,11 +234,15 @@ public abstract class BaseConnection implements ClientConnection {
       return Future.failedFuture("connection closed");
     }
     if (!subscriptions.add(address)) {
-      if (since != null && positions.has(address)) {
-        positions.moveTo(address, since);
-        startCatchUp(address);
-      }
-      return Future.succeededFuture();
+      // Completes with the registration, which may still be under way (a user channel opened at
+      // the handshake): only then has the address a cursor to move.
+      return runtime.hub().subscribe(address, this).map(v -> {
+        if (since != null && subscriptions.contains(address) && positions.has(address)) {
+          positions.moveTo(address, since);
+          startCatchUp(address);
+        }
+        return null;
+      });
     }
     boolean history = runtime.history().keeps(address);
     if (history) {

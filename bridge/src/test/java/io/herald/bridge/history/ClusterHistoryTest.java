@@ -262,4 +262,35 @@ class ClusterHistoryTest {
       await(client.close());
     }
   }
+
+  /**
+   * The same resume by a client whose token came with the handshake ({@code ?access_token=}): the
+   * server starts registering the user channel when the socket opens, and the client's register
+   * with {@code since}, sent without waiting for the welcome, may arrive before that registration
+   * has completed. It must still restart the channel from its cursor.
+   */
+  @Test
+  void aUserChannelResumedBeforeItsRegistrationCompletedGetsWhatWasMissed(@TempDir Path keys) {
+    BridgeServer authenticated = await(BridgeServer.start(b, new BridgeOptions(), RuleSet.defaults(),
+        JwtAuthenticator.create(b, JwtSettings.hmac(Tokens.SECRET))));
+    Tokens tokens = Tokens.create(b, keys);
+    for (int round = 1; round <= 5; round++) {
+      String user = "handshake" + round;
+      String address = "user." + user;
+      for (int n = 1; n <= 3; n++) {
+        await(publish(serverA, address, n));
+      }
+      String first = history(address).getJsonObject(0).getString("id");
+      FrameClient client = await(io.herald.bridge.support.WebSocketFrameClient.raw(b, authenticated.port(),
+          "/ws?access_token=" + tokens.hs256(Tokens.sub(user))).map(c -> (FrameClient) c));
+      client.send(new JsonObject().put("type", "register").put("address", address).put("since", first).put("id", "r1"));
+      await(client.next(f -> "welcome".equals(f.getString("type"))));
+      JsonObject ack = await(client.next(f -> "ack".equals(f.getString("type")) && "r1".equals(f.getValue("ref"))));
+      await(b.timer(1000));
+      List<Integer> got = client.history().stream().filter(f -> "rec".equals(f.getString("type")))
+          .map(f -> f.getJsonObject("body").getInteger("n")).toList();
+      assertEquals(List.of(2, 3), got, "round " + round + ": events after the cursor " + first + "; ack " + ack.encode());
+      await(client.close());
+    }
+  }
 }
