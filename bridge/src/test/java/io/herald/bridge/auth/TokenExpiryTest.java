@@ -249,4 +249,41 @@ class TokenExpiryTest {
     assertTrue(ws.history().stream().noneMatch(rec("group.ops")), ws.history()::toString);
     assertTrue(ws.history().stream().filter(err("forbidden")).count() == 1, ws.history()::toString);
   }
+
+  /** One SockJS request of a session, made on an event loop; answers with the status and body. */
+  private Future<String> sockJs(HttpClient http, String path, String body) {
+    io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> http.request(io.vertx.core.http.HttpMethod.POST, server.port(), "127.0.0.1", path)
+        .compose(req -> body == null ? req.send() : req.putHeader("content-type", "text/plain").send(body))
+        .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))
+        .onComplete(answer));
+    return answer.future();
+  }
+
+  /**
+   * A SockJS polling client authenticated by an auth frame (its later requests carry no token): once
+   * its token expired and the bridge closed the connection, the frames it still sends to the session
+   * (which vertx-web keeps open while the farewell waits for a poll) must not act with the expired
+   * identity.
+   */
+  @Test
+  void aSockJsConnectionClosedForAnExpiredTokenPublishesNothingMore() throws Exception {
+    List<Object> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(vertx.eventBus().consumer("public.late", m -> late.add(m.body())).completion());
+    String token = tokens.hs256(sub("mallory").roles("publisher").expiresIn(Duration.ofSeconds(2)));
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    String session = "/eventbus/000/expiry" + System.nanoTime();
+    assertTrue(await(sockJs(http, session + "/xhr", null)).startsWith("200 o"));
+    String auth = new JsonObject().put("type", "auth").put("token", token).put("id", "a1").encode();
+    assertTrue(await(sockJs(http, session + "/xhr_send", new io.vertx.core.json.JsonArray().add(auth).encode())).startsWith("204"));
+    // The client does not poll: the bridge closes the connection at expiry, its farewell waiting for a poll.
+    BridgeStats stats = statsUntil(server, s -> s.connections() == 0);
+    assertEquals(0, stats.connections(), stats::toString);
+    assertTrue(System.currentTimeMillis() >= expiresAtMillis(token));
+    String publish = new JsonObject().put("type", "publish").put("address", "public.late").put("body", "after expiry").encode();
+    String sent = await(sockJs(http, session + "/xhr_send", new io.vertx.core.json.JsonArray().add(publish).encode()));
+    Thread.sleep(500);
+    assertEquals(List.of(), late, "published through a connection closed for token-expired (xhr_send answered " + sent + ")");
+    await(http.close());
+  }
 }

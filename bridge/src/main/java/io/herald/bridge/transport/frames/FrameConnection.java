@@ -32,6 +32,11 @@ public abstract class FrameConnection extends BaseConnection {
 
   /** One complete text message from the client. */
   public final void onText(String text) {
+    if (isClosed()) {
+      // The socket may outlive the connection a little (a farewell on its way): a closed connection
+      // acts no more, least of all with the identity it was closed for (an expired token).
+      return;
+    }
     heard();
     if (holding) {
       if (held.size() >= MAX_HELD_FRAMES) {
@@ -61,6 +66,9 @@ public abstract class FrameConnection extends BaseConnection {
 
   /** The protocol is JSON text; a binary message is answered with an error and otherwise ignored. */
   public final void onBinary() {
+    if (isClosed()) {
+      return;
+    }
     heard();
     sendError(ErrorCode.BAD_FRAME, "frames are JSON text; binary frames are not part of the protocol", null, null);
   }

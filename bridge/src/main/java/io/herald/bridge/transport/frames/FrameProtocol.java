@@ -104,6 +104,10 @@ final class FrameProtocol {
   }
 
   private static void dispatchSafely(FrameConnection connection, JsonObject frame, Object ref) {
+    if (connection.isClosed()) {
+      // Closed while the frame's token was being verified.
+      return;
+    }
     try {
       dispatch(connection, frame, ref);
     } catch (HeraldException e) {
