@@ -62,6 +62,9 @@ public abstract class BaseConnection implements ClientConnection {
   // False until the client has been told who it is (SSE's connected event): presence waits for
   // that, so that a connection's own presence.join never comes before it.
   private boolean introduced = true;
+  // Live events that came before that: on a clustered node a consumer hears local publishes before
+  // its registration has completed. They follow the introduction, in order.
+  private List<EncodedEvent> early = List.of();
   private OutboundQueue queue;
   // This transport's counter of events handed to connections, looked up once: one increment per event.
   private Counter delivered;
@@ -97,6 +100,9 @@ public abstract class BaseConnection implements ClientConnection {
     if (!introduced) {
       introduced = true;
       subscriptions.forEach(presence::enter);
+      List<EncodedEvent> held = early;
+      early = List.of();
+      held.forEach(this::deliver);
     }
   }
 
@@ -334,10 +340,30 @@ public abstract class BaseConnection implements ClientConnection {
 
   @Override
   public final void deliver(EncodedEvent event) {
+    if (!introduced) {
+      holdUntilIntroduced(event);
+      return;
+    }
     if (closedBy == null && admit(event) && queue.offer(wireForm(event))) {
       delivered.increment();
       deliveredSinceBeat = true;
     }
+  }
+
+  /** Admitted once the client is introduced, as if it came then; more than a queue's worth is a slow consumer. */
+  private void holdUntilIntroduced(EncodedEvent event) {
+    if (closedBy != null) {
+      return;
+    }
+    if (early.size() >= runtime.options().getQueueSize()) {
+      runtime.node().metrics().dropped(DropReason.SLOW_CONSUMER, early.size() + 1);
+      close(CloseReason.SLOW_CONSUMER);
+      return;
+    }
+    if (early.isEmpty()) {
+      early = new ArrayList<>();
+    }
+    early.add(event);
   }
 
   /** Whether a live event goes to this client; moves the cursor when it does. */
@@ -428,7 +454,7 @@ public abstract class BaseConnection implements ClientConnection {
     if (closedBy != null) {
       return;
     }
-    if (!admitWhole(batch)) {
+    if (!introduced || !admitWhole(batch)) {
       for (EncodedEvent event : batch.events()) {
         deliver(event);
       }
@@ -499,6 +525,7 @@ public abstract class BaseConnection implements ClientConnection {
     subscriptions.clear();
     positions.clear();
     catchingUp = Set.of();
+    early = List.of();
     groups = Set.of();
     queue.close();
     runtime.connections().remove(this, reason);

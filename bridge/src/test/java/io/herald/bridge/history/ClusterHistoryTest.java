@@ -18,6 +18,7 @@ import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.SseClient.Event;
 import io.herald.bridge.support.TestCluster;
 import io.herald.bridge.support.Tokens;
+import io.herald.bridge.support.WebSocketFrameClient;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,6 +31,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -281,7 +283,7 @@ class ClusterHistoryTest {
         await(publish(serverA, address, n));
       }
       String first = history(address).getJsonObject(0).getString("id");
-      FrameClient client = await(io.herald.bridge.support.WebSocketFrameClient.raw(b, authenticated.port(),
+      FrameClient client = await(WebSocketFrameClient.raw(b, authenticated.port(),
           "/ws?access_token=" + tokens.hs256(Tokens.sub(user))).map(c -> (FrameClient) c));
       client.send(new JsonObject().put("type", "register").put("address", address).put("since", first).put("id", "r1"));
       await(client.next(f -> "welcome".equals(f.getString("type"))));
@@ -291,6 +293,41 @@ class ClusterHistoryTest {
           .map(f -> f.getJsonObject("body").getInteger("n")).toList();
       assertEquals(List.of(2, 3), got, "round " + round + ": events after the cursor " + first + "; ack " + ack.encode());
       await(client.close());
+    }
+  }
+
+  /**
+   * {@code connected} is a stream's first event even while its addresses are busy on the node (a
+   * consumer hears local publishes before its registration has completed), and what came meanwhile
+   * follows it: an address's events run on from the cursor {@code connected} gave, without a gap.
+   */
+  @Test
+  void connectedComesFirstOnABusyStreamAndTheEventsBehindItFollow() {
+    int[] published = {0};
+    long publisher = a.setPeriodic(1, t -> {
+      published[0]++;
+      a.eventBus().publish("user.busy", new JsonObject().put("n", published[0]));
+      a.eventBus().publish("public.busy", new JsonObject().put("n", published[0]));
+    });
+    try {
+      for (int round = 1; round <= 10; round++) {
+        // Two addresses with history, so that one may be registered while the other is not yet.
+        SseClient sse = await(SseClient.connect(http, serverA.port(),
+            "/sse?address=user.busy&address=public.busy&address=user.quiet" + round));
+        Event connected = await(sse.connected());
+        assertEquals("connected", sse.events().get(0).type(), "round " + round + ": " + sse.events());
+        long cursor = Arrays.stream(connected.id().split(",")).filter(part -> part.startsWith("user.busy="))
+            .mapToLong(part -> Position.parse(part.substring("user.busy=".length())).seq()).findFirst().orElseThrow();
+        await(sse.nth("message", 40));
+        List<Integer> busy = sse.events("message").stream().map(e -> new JsonObject(e.data()))
+            .filter(envelope -> "user.busy".equals(envelope.getString("address")))
+            .map(envelope -> envelope.getJsonObject("data").getInteger("n")).toList();
+        assertEquals(IntStream.rangeClosed((int) cursor + 1, (int) cursor + busy.size()).boxed().toList(), busy,
+            "round " + round + ": user.busy after the cursor " + connected.id());
+        await(sse.close());
+      }
+    } finally {
+      a.cancelTimer(publisher);
     }
   }
 }
