@@ -18,7 +18,13 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -121,7 +127,31 @@ public final class JwtAuthenticator implements Authenticator {
     }
     return verified.transform(done -> done.succeeded()
         ? identityOf(claimsOf(done.result()))
-        : Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, reason(done.cause()))));
+        : Future.failedFuture(new HeraldException(ErrorCode.UNAUTHORIZED, refusal(token, done.cause()))));
+  }
+
+  /**
+   * vertx-auth-jwt says "token expired" for an {@code exp} in the past and for an {@code nbf} or
+   * {@code iat} in the future alike: the token's own {@code exp} tells them apart (the token is
+   * refused either way; only the reason given depends on it).
+   */
+  private String refusal(String token, Throwable cause) {
+    String reason = reason(cause);
+    if (reason.equals("token has expired") && !expiredClaim(token)) {
+      return "token is not valid yet";
+    }
+    return reason;
+  }
+
+  private boolean expiredClaim(String token) {
+    try {
+      String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
+      Object exp = new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).getValue("exp");
+      // No exp: what the library called expired was an nbf or iat still to come.
+      return exp instanceof Number seconds && System.currentTimeMillis() / 1000 - leewayMillis / 1000 >= seconds.longValue();
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /**
@@ -208,13 +238,29 @@ public final class JwtAuthenticator implements Authenticator {
       throw new IllegalArgumentException(file + ": not a PEM public key (-----BEGIN PUBLIC KEY-----)");
     }
     for (String[] candidate : new String[][] {{"RSA", "RS256"}, {"EC", "ES256"}}) {
+      PublicKey key;
       try {
-        KeyFactory.getInstance(candidate[0]).generatePublic(new X509EncodedKeySpec(der));
-        return candidate[1];
+        key = KeyFactory.getInstance(candidate[0]).generatePublic(new X509EncodedKeySpec(der));
       } catch (Exception e) {
-        // try the next key type
+        continue; // try the next key type
       }
+      if (key instanceof ECPublicKey ec && !isP256(ec)) {
+        // ES256 is ECDSA on P-256 only: a key on another curve would verify no token its owner issues.
+        throw new IllegalArgumentException(file + ": an EC key must be on the P-256 curve (ES256)");
+      }
+      return candidate[1];
     }
     throw new IllegalArgumentException(file + ": neither an RSA nor an EC public key");
+  }
+
+  private static boolean isP256(ECPublicKey key) {
+    try {
+      AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+      parameters.init(new ECGenParameterSpec("secp256r1"));
+      ECParameterSpec p256 = parameters.getParameterSpec(ECParameterSpec.class);
+      return key.getParams().getCurve().equals(p256.getCurve()) && key.getParams().getOrder().equals(p256.getOrder());
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 }

@@ -19,7 +19,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +157,9 @@ class JwtAuthenticatorTest {
     bad.put("tampered es256", Tokens.tampered(tokens.es256(good), bob));
     bad.put("tampered jwks", Tokens.tampered(tokens.jwksRs256(good), bob));
     bad.put("expired", tokens.hs256(alice().issuer(ISSUER).audience(AUDIENCE).expiredAgo(Duration.ofMinutes(5))));
+    long now = System.currentTimeMillis() / 1000;
+    bad.put("not yet valid", tokens.hs256(alice().issuer(ISSUER).audience(AUDIENCE).put("nbf", now + 3600)));
+    bad.put("not yet valid, no exp", tokens.hs256(sub("alice").issuer(ISSUER).audience(AUDIENCE).put("nbf", now + 3600)));
     bad.put("wrong issuer", tokens.rs256(alice().issuer("https://evil.test/").audience(AUDIENCE)));
     bad.put("no issuer", tokens.rs256(alice().audience(AUDIENCE)));
     bad.put("wrong audience", tokens.es256(alice().issuer(ISSUER).audience("other")));
@@ -165,6 +171,9 @@ class JwtAuthenticatorTest {
       assertTrue(reason.startsWith("token"), entry.getKey() + ": " + reason);
     }
     assertEquals("token has expired", refused(all, bad.get("expired")));
+    // vertx-auth-jwt calls both expired; the token's exp tells them apart.
+    assertEquals("token is not valid yet", refused(all, bad.get("not yet valid")));
+    assertEquals("token is not valid yet", refused(all, bad.get("not yet valid, no exp")));
     assertEquals("token issuer is not accepted", refused(all, bad.get("wrong issuer")));
     assertEquals("token audience is not accepted", refused(all, bad.get("wrong audience")));
     assertEquals("token signature is invalid", refused(all, bad.get("other secret")));
@@ -240,6 +249,13 @@ class JwtAuthenticatorTest {
     Path noAlg = Files.writeString(dir.resolve("no-alg.json"), jwks.encode());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> authenticator(null, List.of(), noAlg));
     assertTrue(e.getMessage().contains("'alg'"), e.getMessage());
+    // ES256 is ECDSA on P-256: a key on another curve would verify none of its owner's tokens.
+    KeyPairGenerator p384 = KeyPairGenerator.getInstance("EC");
+    p384.initialize(new ECGenParameterSpec("secp384r1"));
+    Path p384Pem = Files.writeString(dir.resolve("p384.pem"), "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(p384.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    IllegalArgumentException curve = assertThrows(IllegalArgumentException.class, () -> authenticator(null, List.of(p384Pem), null));
+    assertTrue(curve.getMessage().contains("P-256"), curve.getMessage());
     Path notJson = Files.writeString(dir.resolve("bad.json"), "{keys:");
     assertThrows(IllegalArgumentException.class, () -> authenticator(null, List.of(), notJson));
     assertThrows(IllegalArgumentException.class, () -> new JwtSettings(null, List.of(), null, null, List.of(), Duration.ofSeconds(-1)));
