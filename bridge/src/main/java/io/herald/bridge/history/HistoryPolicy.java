@@ -72,14 +72,21 @@ public final class HistoryPolicy {
   }
 
   private static Duration age(String amount, String unit) {
-    long n = Long.parseLong(amount);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      long n = Long.parseLong(amount);
+      Duration age = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+      // Appends and reads take the age in milliseconds.
+      age.toMillis();
+      return age;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("history age " + amount + unit + " is too long (at most about 290 million years)");
+    }
   }
 
   @Override

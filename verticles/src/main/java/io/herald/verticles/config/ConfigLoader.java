@@ -262,13 +262,16 @@ public final class ConfigLoader {
     if (m.matches()) {
       try {
         long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration value = switch (m.group(2)) {
           case "ms" -> Duration.ofMillis(amount);
           case "s" -> Duration.ofSeconds(amount);
           case "m" -> Duration.ofMinutes(amount);
           default -> Duration.ofHours(amount);
         };
-      } catch (NumberFormatException e) {
+        // Every duration is used in milliseconds: one too long for them is as wrong as a typo.
+        value.toMillis();
+        return value;
+      } catch (NumberFormatException | ArithmeticException e) {
         // reported below
       }
     }

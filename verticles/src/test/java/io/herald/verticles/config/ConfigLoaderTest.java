@@ -89,6 +89,10 @@ class ConfigLoaderTest {
     assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
     assertMessage("--shutdown-timeout: expected a duration above zero", Map.of(), "--shutdown-timeout", "0s");
     assertMessage("--http-instances", Map.of(), "--http-instances", "0");
+    // Durations too long for the milliseconds they are used in.
+    assertMessage("--idle-timeout: expected a duration", Map.of(), "--idle-timeout", "9999999999999999h");
+    assertMessage("--history", Map.of(), "--history", "user.**=10/9999999999999999d");
+    assertMessage("--history", Map.of(), "--history", "user.**=10/10000000000000h");
   }
 
   @Test
