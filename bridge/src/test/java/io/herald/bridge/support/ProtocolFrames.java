@@ -137,4 +137,33 @@ public final class ProtocolFrames {
       return vertx.timer(50).compose(t -> awaitStats(vertx, server, match, attempts - 1));
     });
   }
+
+  /** The address {@link #floodUntilSlowConsumerClosed} publishes on. */
+  public static final String FLOOD = "public.flood";
+  private static final String FLOOD_PAD = "x".repeat(32 * 1024);
+
+  /**
+   * Publishes 32 KB events on {@link #FLOOD} one at a time, each once {@code fast} has it (so only a
+   * paused client falls behind), until the bridge has closed a slow consumer; fails after
+   * {@code maxEvents}.
+   */
+  public static Future<BridgeStats> floodUntilSlowConsumerClosed(Vertx vertx, BridgeServer server, FrameClient fast, int maxEvents) {
+    return flood(vertx, server, fast, 0, maxEvents);
+  }
+
+  private static Future<BridgeStats> flood(Vertx vertx, BridgeServer server, FrameClient fast, int i, int maxEvents) {
+    if (i >= maxEvents) {
+      return server.stats().compose(stats -> Future.failedFuture(new AssertionError(
+          "no slow consumer was closed after " + i + " events of 32 KB to a client that reads nothing: " + stats)));
+    }
+    vertx.eventBus().publish(FLOOD, new JsonObject().put("i", i).put("pad", FLOOD_PAD));
+    return fast.next(f -> rec(FLOOD).test(f) && f.getJsonObject("body").getInteger("i") == i)
+        .compose(received -> {
+          fast.forget();
+          return i % 8 == 7 ? server.stats() : Future.succeededFuture(null);
+        })
+        .compose(stats -> stats != null && stats.slowConsumerCloses() > 0
+            ? Future.succeededFuture(stats)
+            : flood(vertx, server, fast, i + 1, maxEvents));
+  }
 }

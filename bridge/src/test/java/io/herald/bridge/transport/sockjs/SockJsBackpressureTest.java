@@ -1,6 +1,8 @@
 package io.herald.bridge.transport.sockjs;
 
+import static io.herald.bridge.support.ProtocolFrames.FLOOD;
 import static io.herald.bridge.support.ProtocolFrames.ack;
+import static io.herald.bridge.support.ProtocolFrames.floodUntilSlowConsumerClosed;
 import static io.herald.bridge.support.ProtocolFrames.rec;
 import static io.herald.bridge.support.ProtocolFrames.register;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +12,6 @@ import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
 import io.herald.bridge.support.WebSocketFrameClient;
-import io.herald.bridge.BridgeStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -60,9 +61,6 @@ class SockJsBackpressureTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
-  private static final String BIG_PAD = "x".repeat(32 * 1024);
-  private static final int MAX_EVENTS = 1000;
-
   /**
    * A client on SockJS's websocket transport stops reading: like a raw WebSocket client, it must be
    * closed as a slow consumer once its queue overflows, not have every event buffered for it.
@@ -78,7 +76,7 @@ class SockJsBackpressureTest {
               return subscribe(slow, "s").compose(v -> subscribe(fast, "f"))
                   .compose(v -> {
                     slow.webSocket().pause();
-                    return flood(vertx, server, fast, 0);
+                    return floodUntilSlowConsumerClosed(vertx, server, fast, 1000);
                   })
                   .map(stats -> {
                     assertEquals(1, stats.slowConsumerCloses(), stats::toString);
@@ -89,23 +87,6 @@ class SockJsBackpressureTest {
   }
 
   private static Future<Void> subscribe(FrameClient client, String id) {
-    return client.send(register("public.flood", id)).compose(v -> client.next(ack(id))).mapEmpty();
-  }
-
-  /** Publishes 32 KB events, each once the fast client has it, until a slow consumer was closed or MAX_EVENTS. */
-  private static Future<BridgeStats> flood(Vertx vertx, BridgeServer server, FrameClient fast, int i) {
-    if (i >= MAX_EVENTS) {
-      return server.stats().compose(stats -> Future.failedFuture(new AssertionError(
-          "no slow consumer was closed after " + i + " events of 32 KB (" + (i * 32) + " KB) to a client that reads nothing: " + stats)));
-    }
-    vertx.eventBus().publish("public.flood", new JsonObject().put("i", i).put("pad", BIG_PAD));
-    return fast.next(f -> rec("public.flood").test(f) && f.getJsonObject("body").getInteger("i") == i)
-        .compose(received -> {
-          fast.forget();
-          return i % 8 == 7 ? server.stats() : Future.succeededFuture(null);
-        })
-        .compose(stats -> stats != null && stats.slowConsumerCloses() > 0
-            ? Future.succeededFuture(stats)
-            : flood(vertx, server, fast, i + 1));
+    return client.send(register(FLOOD, id)).compose(v -> client.next(ack(id))).mapEmpty();
   }
 }

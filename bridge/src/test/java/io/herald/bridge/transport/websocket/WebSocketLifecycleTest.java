@@ -1,8 +1,10 @@
 package io.herald.bridge.transport.websocket;
 
+import static io.herald.bridge.support.ProtocolFrames.FLOOD;
 import static io.herald.bridge.support.ProtocolFrames.ack;
 import static io.herald.bridge.support.ProtocolFrames.awaitStats;
 import static io.herald.bridge.support.ProtocolFrames.err;
+import static io.herald.bridge.support.ProtocolFrames.floodUntilSlowConsumerClosed;
 import static io.herald.bridge.support.ProtocolFrames.rec;
 import static io.herald.bridge.support.ProtocolFrames.register;
 import static io.herald.bridge.support.ProtocolFrames.type;
@@ -140,14 +142,14 @@ class WebSocketLifecycleTest {
               return subscribe(slow, "slow").compose(v -> subscribe(fast, "fast"))
                   .compose(v -> {
                     slow.webSocket().pause();
-                    return flood(vertx, server, fast, 0);
+                    return floodUntilSlowConsumerClosed(vertx, server, fast, 4000);
                   })
                   .compose(stats -> {
                     assertEquals(1, stats.slowConsumerCloses());
                     assertEquals(1, stats.connections(), stats::toString);
                     assertEquals(1, stats.subscriptions(), stats::toString);
-                    vertx.eventBus().publish("public.flood", new JsonObject().put("i", -1));
-                    return fast.next(f -> rec("public.flood").test(f) && f.getJsonObject("body").getInteger("i") == -1);
+                    vertx.eventBus().publish(FLOOD, new JsonObject().put("i", -1));
+                    return fast.next(f -> rec(FLOOD).test(f) && f.getJsonObject("body").getInteger("i") == -1);
                   })
                   .compose(v -> {
                     // Once it reads again, the slow client learns why it was closed.
@@ -184,32 +186,10 @@ class WebSocketLifecycleTest {
   }
 
   private static Future<Void> subscribe(FrameClient client, String id) {
-    return subscribe(client, "public.flood", id);
+    return subscribe(client, FLOOD, id);
   }
 
   private static Future<Void> subscribe(FrameClient client, String address, String id) {
     return client.send(register(address, id)).compose(v -> client.next(ack(id))).mapEmpty();
-  }
-
-  private static final String PAD = "x".repeat(32 * 1024);
-  private static final int MAX_EVENTS = 4000;
-
-  /**
-   * Publishes large events one at a time, each once the fast client has it (so only the paused
-   * client falls behind), until the bridge has closed a slow consumer; bounded by MAX_EVENTS.
-   */
-  private static Future<io.herald.bridge.BridgeStats> flood(Vertx vertx, BridgeServer server, FrameClient fast, int i) {
-    if (i >= MAX_EVENTS) {
-      return Future.failedFuture(new AssertionError("no slow consumer was closed after " + i + " events"));
-    }
-    vertx.eventBus().publish("public.flood", new JsonObject().put("i", i).put("pad", PAD));
-    return fast.next(f -> rec("public.flood").test(f) && f.getJsonObject("body").getInteger("i") == i)
-        .compose(received -> {
-          fast.forget();
-          return i % 8 == 7 ? server.stats() : Future.succeededFuture(null);
-        })
-        .compose(stats -> stats != null && stats.slowConsumerCloses() > 0
-            ? Future.succeededFuture(stats)
-            : flood(vertx, server, fast, i + 1));
   }
 }
