@@ -254,7 +254,7 @@ public abstract class BaseConnection implements ClientConnection {
     if (history) {
       startCatchUp(address);
     }
-    return runtime.hub().subscribe(address, this).map(v -> {
+    return runtime.hub().subscribe(address, this).<Void>map(v -> {
       if (!subscriptions.contains(address)) {
         // unsubscribed (or closed) while the registration was under way
         return null;
@@ -267,6 +267,14 @@ public abstract class BaseConnection implements ClientConnection {
         presence.enter(address);
       }
       return null;
+    }).onFailure(e -> {
+      // Not registered (the cluster unreachable): nothing stays behind, neither a subscription that
+      // counts toward the limit nor a catch-up that would hold the address's events back if the
+      // client registers it again.
+      if (subscriptions.remove(address)) {
+        positions.remove(address);
+        caughtUp(address);
+      }
     });
   }
 
