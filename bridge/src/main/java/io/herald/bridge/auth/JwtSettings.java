@@ -17,12 +17,15 @@ import java.util.List;
 public record JwtSettings(String hmacSecret, List<Path> publicKeys, Path jwksFile, String issuer, List<String> audience, Duration leeway) {
 
   public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(5);
+  public static final Duration MAX_LEEWAY = Duration.ofDays(1);
 
   public JwtSettings {
     publicKeys = List.copyOf(publicKeys);
     audience = List.copyOf(audience);
-    if (leeway.isNegative()) {
-      throw new IllegalArgumentException("leeway must not be negative");
+    if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0 || leeway.toNanos() % 1_000_000_000L != 0) {
+      // Whole seconds, as tokens count time and the check at the door takes it: a live connection
+      // then ends exactly when its token would be refused. Beyond a day, expiry means little.
+      throw new IllegalArgumentException("leeway must be whole seconds from 0 to 24h");
     }
   }
 

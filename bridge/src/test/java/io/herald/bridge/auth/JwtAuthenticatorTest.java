@@ -259,6 +259,9 @@ class JwtAuthenticatorTest {
     Path notJson = Files.writeString(dir.resolve("bad.json"), "{keys:");
     assertThrows(IllegalArgumentException.class, () -> authenticator(null, List.of(), notJson));
     assertThrows(IllegalArgumentException.class, () -> new JwtSettings(null, List.of(), null, null, List.of(), Duration.ofSeconds(-1)));
+    // Whole seconds, as the check at the door takes them; up to a day.
+    assertThrows(IllegalArgumentException.class, () -> new JwtSettings(null, List.of(), null, null, List.of(), Duration.ofMillis(500)));
+    assertThrows(IllegalArgumentException.class, () -> new JwtSettings(null, List.of(), null, null, List.of(), Duration.ofHours(25)));
   }
 
   @Test

@@ -210,13 +210,18 @@ public final class ConfigLoader {
       // The value itself is never echoed: it is a secret.
       throw new ConfigException(raw.origin(Setting.JWT_SECRET) + ": the HS256 secret must be at least 32 bytes");
     }
-    return new JwtSettings(
-        secret.isEmpty() ? null : secret,
-        list(raw, Setting.JWT_PUBLIC_KEYS).stream().map(Path::of).toList(),
-        optionalPath(raw, Setting.JWT_JWKS),
-        raw.get(Setting.JWT_ISSUER).isBlank() ? null : raw.get(Setting.JWT_ISSUER).trim(),
-        list(raw, Setting.JWT_AUDIENCE),
-        duration(raw, Setting.JWT_LEEWAY));
+    Duration leeway = duration(raw, Setting.JWT_LEEWAY);
+    try {
+      return new JwtSettings(
+          secret.isEmpty() ? null : secret,
+          list(raw, Setting.JWT_PUBLIC_KEYS).stream().map(Path::of).toList(),
+          optionalPath(raw, Setting.JWT_JWKS),
+          raw.get(Setting.JWT_ISSUER).isBlank() ? null : raw.get(Setting.JWT_ISSUER).trim(),
+          list(raw, Setting.JWT_AUDIENCE),
+          leeway);
+    } catch (IllegalArgumentException e) {
+      throw problem(Setting.JWT_LEEWAY, raw, "expected whole seconds from 0s to 24h");
+    }
   }
 
   private static List<String> list(RawSettings raw, Setting setting) {

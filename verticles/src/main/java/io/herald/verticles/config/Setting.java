@@ -25,7 +25,7 @@ public enum Setting {
   JWT_JWKS("jwt-jwks", "", "JSON Web Key Set file whose keys verify tokens (each key must state its alg)."),
   JWT_ISSUER("jwt-issuer", "", "When set, tokens must carry this iss."),
   JWT_AUDIENCE("jwt-audience", "", "Comma-separated; when set, a token's aud must hold one of them."),
-  JWT_LEEWAY("jwt-leeway", "5s", "Clock skew tolerated on exp, nbf and iat."),
+  JWT_LEEWAY("jwt-leeway", "5s", "Clock skew tolerated on exp, nbf and iat: whole seconds, at most 24h."),
   RULES("rules", "", "Address rules file (docs/SECURITY.md); empty for the defaults. Reloaded when it changes."),
   ACCESS_LOG("access-log", "true", "Log one line per HTTP request, with access_token values redacted."),
   LOG_FORMAT("log-format", "text", "text (one line per record) or json (one JSON object per line, for log shippers)."),

@@ -84,6 +84,8 @@ class ConfigLoaderTest {
     assertMessage("--queue-size", Map.of(), "--queue-size", "0");
     assertMessage("HERALD_TICKER: expected true or false", Map.of("HERALD_TICKER", "yes"));
     assertMessage("--jwt-leeway", Map.of(), "--jwt-leeway", "soon");
+    assertMessage("--jwt-leeway: expected whole seconds from 0s to 24h, got '1500ms'", Map.of(), "--jwt-leeway", "1500ms");
+    assertMessage("--jwt-leeway: expected whole seconds from 0s to 24h, got '25h'", Map.of(), "--jwt-leeway", "25h");
     assertMessage("--http-port needs a value", Map.of(), "--http-port");
     assertMessage("unexpected argument 'serve'", Map.of(), "serve");
     assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
