@@ -18,7 +18,7 @@ import io.vertx.core.Future;
  */
 final class CatchUp {
 
-  /** Events per history read: small enough to sit in a connection's queue at once. */
+  /** Events per history read at most: a page is replayed at once, and must sit in the connection's queue. */
   static final int PAGE = 200;
   /** Rounds in which the live stream may still be ahead (a stale node view) before the catch-up ends anyway. */
   private static final int MAX_ROUNDS = 1000;
@@ -34,7 +34,9 @@ final class CatchUp {
     if (from == null || connection.isClosed()) {
       return Future.succeededFuture();
     }
-    return connection.runtime.history().read(address, from.seq(), PAGE)
+    // At most half the queue, so that a page fits beside what the stream's other addresses queue meanwhile.
+    int pageSize = Math.max(1, Math.min(PAGE, connection.runtime.options().getQueueSize() / 2));
+    return connection.runtime.history().read(address, from.seq(), pageSize)
         .recover(e -> Future.succeededFuture(null))
         .compose(page -> {
           if (connection.isClosed() || !from.equals(connection.position(address))) {
@@ -46,7 +48,7 @@ final class CatchUp {
             connection.caughtUp(address);
             return Future.succeededFuture();
           }
-          boolean full = deliver(connection, address, from, page);
+          boolean full = deliver(connection, address, from, page) == pageSize;
           if (full || behindLive(connection, address) && rounds < MAX_ROUNDS) {
             return connection.drained().compose(v -> round(connection, address, rounds + 1));
           }
@@ -55,17 +57,17 @@ final class CatchUp {
         });
   }
 
-  /** @return whether the page was full, so more may follow */
-  private static boolean deliver(BaseConnection connection, String address, Position from, HistoryPage page) {
+  /** @return how many events the page replayed (a full page: more may follow) */
+  private static int deliver(BaseConnection connection, String address, Position from, HistoryPage page) {
     if (!page.continues(from)) {
       connection.sendReset(address, page.lastSeq() == 0 ? Position.NONE : page.head());
-      return false;
+      return 0;
     }
     for (StoredEvent stored : page.events()) {
       connection.replay(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
     }
     connection.runtime.node().metrics().replayed(page.events().size());
-    return page.events().size() == PAGE;
+    return page.events().size();
   }
 
   /** Whether the node handed out events of the address that this connection has not had. */

@@ -94,6 +94,26 @@ class ResumeTest {
     assertEquals(range(1, 3), numbers(first.events("message")));
   }
 
+  /** A replay longer than the connection's queue goes out page by page as the client takes it, not as a slow consumer. */
+  @Test
+  void aReplayPacesItselfToASmallQueue() {
+    BridgeServer smallQueue = await(BridgeServer.start(vertx, new BridgeOptions().setQueueSize(8), AllowListRules.defaults()));
+    String uri = "/sse?address=group.replay";
+    SseClient first = await(SseClient.connect(client, smallQueue.port(), uri));
+    String start = await(first.connected()).id();
+    await(first.close());
+    // 100 events of 100 KB: more than the socket's buffers take at once, so the rest waits in the queue.
+    String pad = "x".repeat(100_000);
+    for (int n = 1; n <= 100; n++) {
+      Http.Reply reply = Http.post(client, server.port(), "/api/publish",
+          new JsonObject().put("address", "group.replay").put("data", new JsonObject().put("n", n).put("pad", pad)).encode());
+      assertEquals(202, reply.status(), reply.body().toString());
+    }
+    SseClient resumed = await(SseClient.resume(client, smallQueue.port(), uri, start));
+    await(resumed.nth("message", 100));
+    assertEquals(range(1, 100), numbers(resumed.events("message")));
+  }
+
   @Test
   void sseResumesAStreamThatSawNoEventFromItsConnectedId() {
     String uri = "/sse?address=" + INBOX;
