@@ -181,7 +181,9 @@ public final class JwtAuthenticator implements Authenticator {
     }
     Object exp = claims.getValue("exp");
     // The same leeway as at the door, so a live connection ends when its token would be refused.
-    long expiresAt = exp instanceof Number seconds ? seconds.longValue() * 1000 + leewayMillis : Long.MAX_VALUE;
+    // An exp beyond what milliseconds hold is as good as none (it would wrap to the past).
+    long expiresAt = exp instanceof Number seconds && seconds.longValue() < (Long.MAX_VALUE - leewayMillis) / 1000
+        ? seconds.longValue() * 1000 + leewayMillis : Long.MAX_VALUE;
     return Future.succeededFuture(new Identity(subject, groups, roles, expiresAt, claims));
   }
 

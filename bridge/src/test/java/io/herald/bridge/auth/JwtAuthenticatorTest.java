@@ -200,6 +200,14 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void anExpTooFarAheadForMillisecondsNeverEndsTheConnection() {
+    JwtAuthenticator auth = authenticator(Tokens.SECRET, List.of(), null);
+    Identity identity = accepted(auth, tokens.hs256(sub("alice").put("exp", 10_000_000_000_000_000L)));
+    assertEquals(Long.MAX_VALUE, identity.expiresAt());
+    assertFalse(identity.expiredAt(System.currentTimeMillis()));
+  }
+
+  @Test
   void leewayToleratesClockSkewOnExp() {
     Claims expiredTwoSecondsAgo = alice().expiredAgo(Duration.ofSeconds(2));
     String token = tokens.hs256(expiredTwoSecondsAgo);
