@@ -164,9 +164,16 @@ final class SequenceGate {
           metrics.dropped(DropReason.BEYOND_HEAD, beyond);
         }
         for (StoredEvent stored : page.events()) {
-          if (stored.seq() == lastSeq + 1) {
-            pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
+          if (stored.seq() <= lastSeq) {
+            continue;
           }
+          if (stored.seq() > lastSeq + 1) {
+            // A page runs without a hole from the oldest event history still keeps: those before
+            // this one were dropped by retention. Skip only them, not what history still has.
+            metrics.dropped(DropReason.GAP, stored.seq() - 1 - lastSeq);
+            lastSeq = stored.seq() - 1;
+          }
+          pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
         }
         if (page.events().size() == limit && !early.isEmpty() && early.firstKey() > lastSeq + 1) {
           fillGap();
