@@ -126,6 +126,9 @@ final class SequenceGate {
       } else if (seq == lastSeq + 1) {
         pass(early.pollFirstEntry().getValue());
       } else {
+        // Another gap behind: it gets its wait too. Arming is a no-op while a wait runs, and it is
+        // needed after a fill, whose timer has fired: no later event may ever come to arm one.
+        armGapTimer();
         return;
       }
     }
