@@ -155,6 +155,9 @@ public final class HeraldBridge {
     Future<Void> farewells = runtime.connections().socketsClosed()
         .timeout(grace.toMillis(), TimeUnit.MILLISECONDS)
         .otherwiseEmpty();
-    return Future.join(runtime.hub().close(), sockJs.close(), farewells).mapEmpty();
+    // The SockJS owner entries go only once the farewells are out: a polling client takes its
+    // farewell from its next poll, which in a cluster may reach any node, and that node must still
+    // find the session here to forward the poll to it.
+    return Future.join(runtime.hub().close(), farewells.compose(v -> sockJs.close())).mapEmpty();
   }
 }

@@ -25,6 +25,7 @@ import io.herald.bridge.support.TestCluster;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.XhrPollingFrameClient;
 import io.herald.bridge.support.XhrStreamingFrameClient;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -260,6 +261,27 @@ class SockJsAffinityTest {
     assertEquals(200, poll.status(), () -> poll.body().toString());
     assertEquals("o\n", poll.body().toString());
     assertEquals(b.nodeAddress(), ownerOf(quiet.sessionId()));
+  }
+
+  @Test
+  void aDrainingOwnersPollingClientTakesItsFarewellThroughAnotherNode() throws Exception {
+    Vertx memberC = cluster.startMember().await(60, TimeUnit.SECONDS);
+    BridgeServer c = startNode(memberC);
+    String path = newSessionPath();
+    Reply opened = post(c, path + "/xhr?" + query, "");
+    assertEquals("o\n", opened.body().toString());
+    assertEquals(c.nodeAddress(), ownerOf(sessionId(path)));
+
+    // C drains: it closes the session with a farewell, which waits for the client's next poll
+    // (for up to a second). That poll reaches B, as a round-robin balancer sends it.
+    Future<Void> undeployed = c.undeploy();
+    await(memberA.timer(300));
+    Reply poll = post(b, path + "/xhr?" + query, "");
+    await(undeployed);
+    await(cluster.stopMember(memberC));
+    assertEquals(200, poll.status(), () -> poll.body().toString());
+    assertTrue(poll.body().toString().startsWith("a[") && poll.body().toString().contains("shutdown"),
+        () -> "the poll through B did not carry C's farewell: " + poll.body());
   }
 
   // ---- the checks each transport must pass -------------------------------------------------
