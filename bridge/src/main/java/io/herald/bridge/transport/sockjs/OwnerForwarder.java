@@ -103,6 +103,13 @@ final class OwnerForwarder {
     return client.request(options)
         .recover(e -> Future.failedFuture(unreachable(e) ? new OwnerUnreachable(e) : e))
         .compose(out -> {
+          if (rc.response().closed()) {
+            // The client left while the owner was looked up or connected to, so the close handler
+            // below would never run: sent on, the request would attach a receiver nobody reads to
+            // the session, taking its messages and refusing its client's next request with 2010.
+            out.reset();
+            return Future.failedFuture("the client left before its request was forwarded");
+          }
           // A client that goes away takes the forwarded exchange with it, so the owner sees its
           // client leave just as it would have seen it directly.
           rc.response().closeHandler(v -> out.reset());

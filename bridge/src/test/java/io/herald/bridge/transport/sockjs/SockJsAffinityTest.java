@@ -21,6 +21,7 @@ import io.herald.bridge.support.FrameClient;
 import io.herald.bridge.support.Http;
 import io.herald.bridge.support.Http.Reply;
 import io.herald.bridge.support.NodeChooser;
+import io.herald.bridge.support.RawHttp;
 import io.herald.bridge.support.TestCluster;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.XhrPollingFrameClient;
@@ -191,6 +192,37 @@ class SockJsAffinityTest {
     // B ends its exchange with A at once, so A lets the session go (and its entry with it) well
     // before the next heartbeat would have found the client gone.
     assertNull(ownerWhen(sessionId(path), Objects::isNull, 5), "the session outlived its client on the owner");
+  }
+
+  @Test
+  void aClientLeavingBeforeItsStreamIsForwardedLeavesTheSessionAlone(Vertx vertx) {
+    String path = newSessionPath();
+    assertEquals("o\n", post(a, path + "/xhr?" + query, "").body().toString());
+    // A stream for A's session reaches B, and its client hangs up while B is still finding and
+    // reaching the holder: here a handler of the test's closes the connection as B's own handlers
+    // start on the request (the close lands during B's lookup of the holder).
+    b.router().route(path + "/eventsource").order(-1).handler(rc -> {
+      rc.request().connection().close();
+      rc.next();
+    });
+    RawHttp raw = new RawHttp(vertx);
+    try {
+      // Closed without an answer.
+      await(raw.exchange(b.port(), RawHttp.request("GET", path + "/eventsource?" + query, java.util.Map.of(), null), 5_000)
+          .otherwiseEmpty());
+    } finally {
+      await(raw.close());
+    }
+    await(memberA.timer(500));
+
+    // Nothing may be attached to the session on A for that client: the session's own client goes on.
+    String register = new JsonObject().put("type", "register").put("address", "public.alone").put("id", "r1").encode();
+    Reply sent = post(a, path + "/xhr_send?" + query, new io.vertx.core.json.JsonArray().add(register).encode());
+    assertEquals(204, sent.status(), () -> sent.body().toString());
+    Reply poll = post(a, path + "/xhr?" + query, "");
+    assertEquals(200, poll.status(), () -> poll.body().toString());
+    assertTrue(poll.body().toString().startsWith("a[") && poll.body().toString().contains("r1"),
+        () -> "the session's next poll did not get the register's ack: " + poll.body());
   }
 
   @Test
