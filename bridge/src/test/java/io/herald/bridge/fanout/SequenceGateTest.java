@@ -10,8 +10,8 @@ import io.herald.bridge.history.History;
 import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.history.LocalHistoryStore;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.support.Http;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -55,15 +55,7 @@ class SequenceGateTest {
   }
 
   private <T> T on(Supplier<T> action) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.fail(e);
-      }
-    });
-    return await(result.future());
+    return Http.on(context, action);
   }
 
   private Position append(int n) {

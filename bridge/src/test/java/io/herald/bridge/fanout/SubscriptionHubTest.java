@@ -19,10 +19,10 @@ import io.herald.bridge.envelope.Envelope;
 import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.envelope.EventNames;
 import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.Http;
 import io.herald.bridge.support.SseClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -74,15 +74,7 @@ class SubscriptionHubTest {
 
   /** Runs on the hub's event loop, where the hub is confined, and waits for the result. */
   private <T> T on(Supplier<T> action) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.fail(e);
-      }
-    });
-    return await(result.future());
+    return Http.on(context, action);
   }
 
   private void subscribe(String address, Subscriber subscriber) {

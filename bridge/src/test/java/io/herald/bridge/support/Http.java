@@ -1,6 +1,7 @@
 package io.herald.bridge.support;
 
 import io.herald.bridge.BridgeStats;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -11,6 +12,7 @@ import io.vertx.core.internal.http.HttpClientInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Blocking helpers for test threads: plain HTTP calls, bounded waits, and polling a bridge's stats. */
 public final class Http {
@@ -63,6 +65,19 @@ public final class Http {
 
   public static Reply post(HttpClient client, int port, String uri, String body) {
     return call(client, HttpMethod.POST, port, uri, Buffer.buffer(body));
+  }
+
+  /** Runs {@code action} on {@code context} (where the object it touches is confined) and waits for its result. */
+  public static <T> T on(Context context, Supplier<T> action) {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.get());
+      } catch (RuntimeException e) {
+        result.fail(e);
+      }
+    });
+    return await(result.future());
   }
 
   public static <T> T await(Future<T> future) {
