@@ -18,6 +18,7 @@ import io.herald.bridge.target.Targets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,10 @@ public abstract class BaseConnection implements ClientConnection {
   private final Cursors positions = new Cursors();
   // Empty for nearly every connection nearly all the time, so only allocated while in use.
   private Set<String> catchingUp = Set.of();
-  private Set<String> groups = Set.of();
+  // Group -> whether the server joined the connection to it. A group the client joined itself (its
+  // token let it subscribe there) is re-checked on a token refresh like any subscription; one the
+  // server joined it to is not: the server decided.
+  private Map<String, Boolean> groups = Map.of();
   private Future<Void> userChannelReady = Future.succeededFuture();
   private final ConnectionPresence presence;
   // False until the client has been told who it is (SSE's connected event): presence waits for
@@ -177,7 +181,7 @@ public abstract class BaseConnection implements ClientConnection {
     }
     List<String> dropped = new ArrayList<>();
     for (String address : List.copyOf(subscriptions)) {
-      if (!address.equals(own) && !isGroupAddress(address) && !runtime.rules().permits(fresh, Operation.SUBSCRIBE, address)) {
+      if (!address.equals(own) && !isServerGroupAddress(address) && !runtime.rules().permits(fresh, Operation.SUBSCRIBE, address)) {
         unsubscribe(address);
         dropped.add(address);
       }
@@ -298,6 +302,19 @@ public abstract class BaseConnection implements ClientConnection {
 
   @Override
   public final Future<Void> joinGroup(String group) {
+    return joinGroup(group, true);
+  }
+
+  /**
+   * The client joining a group itself, once its transport has checked that the rules let it
+   * subscribe to {@code group.<g>}: a member like one the server joined, except that a token
+   * refresh that no longer allows the address ends it.
+   */
+  public final Future<Void> joinGroupByClient(String group) {
+    return joinGroup(group, false);
+  }
+
+  private Future<Void> joinGroup(String group, boolean byServer) {
     String address = Targets.group(group);
     if (closedBy != null) {
       return Future.failedFuture(new HeraldException(ErrorCode.NO_CONNECTION, "the connection has closed"));
@@ -307,9 +324,10 @@ public abstract class BaseConnection implements ClientConnection {
       return Future.failedFuture(new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + max + " subscriptions per connection"));
     }
     if (groups.isEmpty()) {
-      groups = new LinkedHashSet<>(4);
+      groups = new LinkedHashMap<>(4);
     }
-    groups.add(group);
+    // A server's join outranks the client's own, whichever came first.
+    groups.merge(group, byServer, Boolean::logicalOr);
     return subscribe(address).onSuccess(v -> catchUp(address));
   }
 
@@ -324,11 +342,11 @@ public abstract class BaseConnection implements ClientConnection {
 
   @Override
   public final Set<String> groups() {
-    return Collections.unmodifiableSet(groups);
+    return Collections.unmodifiableSet(groups.keySet());
   }
 
-  private boolean isGroupAddress(String address) {
-    return address.startsWith(Targets.GROUP_PREFIX) && groups.contains(address.substring(Targets.GROUP_PREFIX.length()));
+  private boolean isServerGroupAddress(String address) {
+    return address.startsWith(Targets.GROUP_PREFIX) && Boolean.TRUE.equals(groups.get(address.substring(Targets.GROUP_PREFIX.length())));
   }
 
   /** @return whether the connection was subscribed */
@@ -443,11 +461,11 @@ public abstract class BaseConnection implements ClientConnection {
   }
 
   private boolean removeGroup(String group) {
-    if (groups.isEmpty() || !groups.remove(group)) {
+    if (groups.isEmpty() || groups.remove(group) == null) {
       return false;
     }
     if (groups.isEmpty()) {
-      groups = Set.of();
+      groups = Map.of();
     }
     return true;
   }
@@ -534,7 +552,7 @@ public abstract class BaseConnection implements ClientConnection {
     positions.clear();
     catchingUp = Set.of();
     early = List.of();
-    groups = Set.of();
+    groups = Map.of();
     queue.close();
     runtime.connections().remove(this, reason);
     runtime.node().connections().closed(this, reason);

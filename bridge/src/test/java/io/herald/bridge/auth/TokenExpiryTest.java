@@ -250,6 +250,34 @@ class TokenExpiryTest {
     assertTrue(ws.history().stream().filter(err("forbidden")).count() == 1, ws.history()::toString);
   }
 
+  /**
+   * A group the client joined itself (a join frame, which its token's groups claim allowed) is like a
+   * subscription: a refresh that no longer allows it ends it. A group the server joined it to stays.
+   */
+  @Test
+  void aRefreshThatLosesAGroupEndsTheClientsOwnJoinButNotTheServers() {
+    String withOps = tokens.hs256(sub("alice").groups("ops").expiresIn(Duration.ofMinutes(5)));
+    FrameClient ws = track(await(io.herald.bridge.support.WebSocketFrameClient.raw(vertx, server.port(), "/ws?access_token=" + withOps)));
+    String id = await(ws.next(io.herald.bridge.support.ProtocolFrames.type("welcome"))).getString("connection");
+    await(ws.send(new JsonObject().put("type", "join").put("group", "ops").put("id", "j1")));
+    await(ws.next(ack("j1")));
+    await(io.herald.bridge.HeraldNode.of(vertx).channel().join(id, "board"));
+    // The two groups and alice's own user channel.
+    assertEquals(3, await(server.stats()).subscriptions());
+
+    String withoutOps = tokens.hs256(sub("alice").expiresIn(Duration.ofMinutes(5)));
+    await(ws.send(new JsonObject().put("type", "auth").put("token", withoutOps).put("id", "a2")));
+    await(ws.next(ack("a2")));
+    JsonObject dropped = assertError(await(ws.next(err("forbidden"))), "forbidden", 403);
+    assertEquals("group.ops", dropped.getString("address"), dropped.encode());
+    assertEquals(2, await(server.stats()).subscriptions());
+
+    vertx.eventBus().publish("group.ops", new JsonObject().put("to", "ops"));
+    vertx.eventBus().publish("group.board", new JsonObject().put("to", "board"));
+    await(ws.next(rec("group.board")));
+    assertTrue(ws.history().stream().noneMatch(rec("group.ops")), ws.history()::toString);
+  }
+
   /** One SockJS request of a session, made on an event loop; answers with the status and body. */
   private Future<String> sockJs(HttpClient http, String path, String body) {
     io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();

@@ -195,13 +195,14 @@ final class FrameProtocol {
 
   /**
    * A client joining a group itself: allowed where the rules let it subscribe to {@code group.<g>}.
-   * It is then a member like one the server joined: {@code leave}, or closing, ends it.
+   * It is then a member like one the server joined: {@code leave}, or closing, ends it; and, as for
+   * a subscription, a token refresh that no longer allows {@code group.<g>}.
    */
   private static void join(FrameConnection connection, JsonObject frame, Object ref) {
     String group = Targets.checkedGroup(frame.getValue("group"));
     String address = Targets.group(group);
     connection.runtime().rules().require(connection.identity(), Operation.SUBSCRIBE, address);
-    connection.joinGroup(group).onComplete(done -> {
+    connection.joinGroupByClient(group).onComplete(done -> {
       if (done.failed()) {
         HeraldException error = HeraldException.of(done.cause());
         connection.sendError(error.code(), error.getMessage(), address, ref);
