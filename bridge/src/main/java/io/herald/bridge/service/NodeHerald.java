@@ -7,6 +7,7 @@ import io.herald.bridge.envelope.EventNames;
 import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.node.ConnectionIds;
+import io.herald.bridge.presence.Presence;
 import io.herald.bridge.target.Targets;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -78,6 +79,10 @@ final class NodeHerald implements Herald {
     if (!EventNames.isValid(type)) {
       return Future.failedFuture(new HeraldException(ErrorCode.BAD_TYPE,
           "type must be letters, digits and . _ : @ - of at most " + EventNames.MAX_LENGTH + " characters"));
+    }
+    if (type.startsWith(Presence.RESERVED_TYPE_PREFIX)) {
+      return Future.failedFuture(new HeraldException(ErrorCode.BAD_TYPE,
+          "event types presence.* are the node's own: they announce who joins and leaves"));
     }
     Object body;
     try {

@@ -143,6 +143,9 @@ class HeraldFacadeTest {
   void aBadTypeIsBadType() {
     assertFailure(ErrorCode.BAD_TYPE, null, herald.address("public.news").send("two words", "x"));
     assertFailure(ErrorCode.BAD_TYPE, null, herald.address("public.news").send("line\nbreak", "x"));
+    // Only the node announces who joins and leaves: a service can no more forge it than an HTTP publisher.
+    assertFailure(ErrorCode.BAD_TYPE, null, herald.group("ops").send("presence.join", Map.of("user", "mallory")));
+    assertFailure(ErrorCode.BAD_TYPE, null, herald.user("alice").send("presence.leave", "x"));
   }
 
   @Test
