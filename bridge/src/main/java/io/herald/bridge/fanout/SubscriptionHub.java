@@ -98,6 +98,17 @@ public final class SubscriptionHub {
     return fanout.registered;
   }
 
+  /**
+   * The registration of the address's consumer as {@link #subscribe} returns it, {@code null} when
+   * the address has none here. A subscriber that left and came back while its first registration was
+   * under way compares the two: when they differ, the consumer it first joined has been released
+   * and the later subscription is the one that counts.
+   */
+  public Future<Void> registration(String address) {
+    AddressFanout fanout = fanouts.get(address);
+    return fanout == null ? null : fanout.registered;
+  }
+
   /** Removes a subscriber; the last one out unregisters the address's consumer. */
   public void unsubscribe(String address, Subscriber subscriber) {
     AddressFanout fanout = fanouts.get(address);

@@ -258,10 +258,28 @@ public abstract class BaseConnection implements ClientConnection {
     if (history) {
       startCatchUp(address);
     }
-    return runtime.hub().subscribe(address, this).<Void>map(v -> {
+    Future<Void> registration = runtime.hub().subscribe(address, this);
+    return registration.transform(done -> {
+      Future<Void> current = runtime.hub().registration(address);
+      if (current != null && current != registration) {
+        // Unsubscribed and subscribed again while this registration was under way, and the consumer
+        // it joined is gone: the later subscription counts, and sets the cursor once its own
+        // consumer is registered (the head this one would read is not that consumer's).
+        return current;
+      }
+      if (done.failed()) {
+        // Not registered (the cluster unreachable): nothing stays behind, neither a subscription that
+        // counts toward the limit nor a catch-up that would hold the address's events back if the
+        // client registers it again.
+        if (subscriptions.remove(address)) {
+          positions.remove(address);
+          caughtUp(address);
+        }
+        return Future.failedFuture(done.cause());
+      }
       if (!subscriptions.contains(address)) {
         // unsubscribed (or closed) while the registration was under way
-        return null;
+        return Future.succeededFuture();
       }
       if (history) {
         Position now = runtime.hub().position(address);
@@ -270,15 +288,7 @@ public abstract class BaseConnection implements ClientConnection {
       if (introduced) {
         presence.enter(address);
       }
-      return null;
-    }).onFailure(e -> {
-      // Not registered (the cluster unreachable): nothing stays behind, neither a subscription that
-      // counts toward the limit nor a catch-up that would hold the address's events back if the
-      // client registers it again.
-      if (subscriptions.remove(address)) {
-        positions.remove(address);
-        caughtUp(address);
-      }
+      return Future.succeededFuture();
     });
   }
 

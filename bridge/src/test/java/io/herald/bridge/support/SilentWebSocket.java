@@ -67,6 +67,16 @@ public final class SilentWebSocket {
     return socket.write(MaskedFrames.text(text, ThreadLocalRandom.current()));
   }
 
+  /**
+   * Sends text frames in one TCP write: the server reads them together and handles them in one
+   * event-loop turn, before anything it started for the first can complete.
+   */
+  public Future<Void> sendTexts(List<String> frames) {
+    Buffer all = Buffer.buffer();
+    frames.forEach(text -> all.appendBuffer(MaskedFrames.text(text, ThreadLocalRandom.current())));
+    return socket.write(all);
+  }
+
   private synchronized void read(NetSocket socket, Buffer data) {
     pending.appendBuffer(data);
     if (!upgraded) {
