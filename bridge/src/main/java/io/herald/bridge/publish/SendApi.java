@@ -9,6 +9,7 @@ import io.herald.bridge.error.ErrorCode;
 import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.error.Requests;
+import io.herald.bridge.target.Targets;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -56,6 +57,7 @@ public final class SendApi implements Handler<RoutingContext> {
     if (problem != null) {
       throw new HeraldException(ErrorCode.BAD_ADDRESS, problem);
     }
+    Targets.requireSendable((String) address);
     runtime.rules().require(identity, Operation.SEND, (String) address);
     Object body = Publisher.busBody(request.getValue("body"));
     if (!Boolean.TRUE.equals(request.getValue("reply"))) {

@@ -62,6 +62,23 @@ public final class Targets {
   }
 
   /**
+   * Whether the address is a target Herald delivers to every connection it names: a user, a group,
+   * a connection or everyone. Only a publish reaches those; a send is point-to-point (one consumer,
+   * so one node's subscribers) and would miss the rest.
+   */
+  public static boolean isTarget(String address) {
+    return address.startsWith(USER_PREFIX) || address.startsWith(GROUP_PREFIX) || isConnection(address) || isEveryone(address);
+  }
+
+  /** @throws HeraldException {@code bad-address} when a send names a {@linkplain #isTarget target} */
+  public static void requireSendable(String address) {
+    if (isTarget(address)) {
+      throw new HeraldException(ErrorCode.BAD_ADDRESS,
+          address + " is a target: publish to it (a send goes to one consumer, so to one node's subscribers only)");
+    }
+  }
+
+  /**
    * The address an HTTP publish names: exactly one of {@code address}, {@code user}, {@code group},
    * {@code connection} or {@code "everyone": true}. What it names is checked as an address next.
    *

@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.support.BridgeServer;
+import io.herald.bridge.support.FrameClient;
 import io.herald.bridge.support.Http;
 import io.herald.bridge.support.Http.Reply;
+import io.herald.bridge.support.ProtocolFrames;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,25 @@ class SendApiTest {
     assertError(send(new JsonObject().put("address", "public.echo").put("reply", true).put("timeout", -1)), 400, "bad-frame");
     // The node still answers.
     assertEquals(200, send(new JsonObject().put("address", "public.echo").put("reply", true)).status());
+  }
+
+  /**
+   * A send is point-to-point: on a user, group, connection or everyone it would reach the
+   * subscribers of one node (one hub) and miss the rest, without a position on an address with
+   * history. Those take a publish; a send to them is refused, however the rules stand.
+   */
+  @Test
+  void aSendToATargetIsRefusedForItWouldReachOneNodeOnly() {
+    for (String target : List.of("user.alice", "group.ops", "connection.0123456789ab-1", "everyone")) {
+      Reply reply = send(new JsonObject().put("address", target).put("body", "hello"));
+      assertError(reply, 400, "bad-address");
+      assertTrue(reply.json().getJsonObject("error").getString("message").contains("publish"), reply.body().toString());
+    }
+    FrameClient ws = await(FrameClient.webSocket(vertx, server.port()));
+    await(ws.send(ProtocolFrames.send("user.alice", "hello", "s1")));
+    JsonObject refused = await(ws.next(ProtocolFrames.err("bad-address")));
+    assertEquals("s1", refused.getValue("ref"), refused.encode());
+    await(ws.close());
   }
 
   private static void assertError(Reply reply, int status, String code) {

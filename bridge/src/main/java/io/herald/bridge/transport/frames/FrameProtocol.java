@@ -228,7 +228,9 @@ final class FrameProtocol {
       connection.userChannelReady().onComplete(v -> connection.reply(ControlFrames.reply(replyTo, connection.whoami().encode())));
       return;
     }
-    String address = checkedAddress(connection, frame, Operation.SEND);
+    String address = syntaxChecked(frame.getValue("address"));
+    Targets.requireSendable(address);
+    runtime.rules().require(connection.identity(), Operation.SEND, address);
     Object body = Publisher.busBody(frame.getValue("body"));
     Object replyAddress = frame.getValue("replyAddress");
     if (replyAddress == null) {
