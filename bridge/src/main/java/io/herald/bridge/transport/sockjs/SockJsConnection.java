@@ -11,10 +11,15 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 final class SockJsConnection extends FrameConnection {
 
   private final SockJSSocket socket;
+  private final LocalSessions sessions;
+  /** The SockJS session's id, or {@code null} when the socket has none (SockJS's raw WebSocket). */
+  private final String session;
 
-  SockJsConnection(BridgeRuntime runtime, Identity identity, SockJSSocket socket) {
+  SockJsConnection(BridgeRuntime runtime, Identity identity, SockJSSocket socket, LocalSessions sessions, String session) {
     super(runtime, identity);
     this.socket = socket;
+    this.sessions = sessions;
+    this.session = session;
     attach(new SessionSink(socket));
   }
 
@@ -43,20 +48,27 @@ final class SockJsConnection extends FrameConnection {
   @Override
   protected void closeTransport(CloseReason reason) {
     if (!reason.tellsClient()) {
-      socket.close(reason.webSocketCode(), reason.code());
+      closeSocket(reason);
       return;
     }
     // Tracked until the session is closed, so a bridge shutting down keeps its server up until then.
     Promise<Void> closed = Promise.promise();
     runtime.connections().closing(closed.future());
     long grace = runtime.vertx().setTimer(FAREWELL_GRACE_MS, t -> {
-      socket.close(reason.webSocketCode(), reason.code());
+      closeSocket(reason);
       closed.tryComplete();
     });
     socket.write(farewell(reason).toString()).onComplete(written -> {
       runtime.vertx().cancelTimer(grace);
-      socket.close(reason.webSocketCode(), reason.code());
+      closeSocket(reason);
       closed.tryComplete();
     });
+  }
+
+  private void closeSocket(CloseReason reason) {
+    socket.close(reason.webSocketCode(), reason.code());
+    if (session != null) {
+      sessions.closed(session, socket);
+    }
   }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Refuses, with Herald's JSON errors, the malformed SockJS requests that vertx-web's SockJS handler
  * answers with a {@code 500} or a bare text status: a JSONP or htmlfile request without a valid
  * callback, an {@code xhr_send} or {@code jsonp_send} whose body is not a JSON array of strings (or
- * has the wrong content type), a send to a session that does not exist, a WebSocket path requested
+ * has the wrong content type), a send to a session that does not exist or was closed, a WebSocket path requested
  * without the upgrade or with an incomplete handshake. The stock SockJS client never sends any of these, so its traffic passes
  * through untouched; a broken client learns what it did wrong, and no input gets a 500.
  */
@@ -76,6 +76,9 @@ final class SockJsGuard implements Handler<RoutingContext> {
   private String send(RoutingContext rc, String session, boolean jsonp) {
     if (!sessions.contains(session)) {
       return refuse(rc, ErrorCode.NOT_FOUND, "no such SockJS session");
+    }
+    if (!sessions.open(session)) {
+      return refuse(rc, ErrorCode.NOT_FOUND, "the SockJS session is closed");
     }
     String body = rc.body().asString();
     if (body == null) {

@@ -89,14 +89,14 @@ public final class SockJsTransport {
   }
 
   private void accept(SockJSSocket socket) {
-    if (owners != null && socket.routingContext() != null) {
-      SockJsPath path = SockJsPath.of(socket.routingContext().normalizedPath());
-      if (path != null) {
-        owners.opened(path.session());
-      }
+    SockJsPath path = socket.routingContext() == null ? null : SockJsPath.of(socket.routingContext().normalizedPath());
+    String session = path == null ? null : path.session();
+    if (owners != null && session != null) {
+      owners.opened(session);
     }
     Identity opened = socket.routingContext() == null ? null : socket.routingContext().get(IDENTITY);
-    SockJsConnection connection = new SockJsConnection(runtime, opened == null ? Identity.ANONYMOUS : opened, socket);
+    SockJsConnection connection = new SockJsConnection(
+        runtime, opened == null ? Identity.ANONYMOUS : opened, socket, sessions, session);
     socket.handler(message -> connection.onText(message.toString()));
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));

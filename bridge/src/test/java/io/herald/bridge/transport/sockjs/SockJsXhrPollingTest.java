@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
 import io.herald.bridge.support.XhrPollingFrameClient;
 import io.herald.bridge.transport.frames.FrameProtocolContractTest;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The frame protocol over SockJS xhr-polling, and the SockJS endpoints' own limits. */
@@ -67,5 +69,20 @@ class SockJsXhrPollingTest extends FrameProtocolContractTest {
           return stillWorks(vertx, c);
         }))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void sendToASessionTheServerClosedGetsAJsonNotFound(Vertx vertx, VertxTestContext ctx) {
+    // vertx-web keeps a closed session for a few seconds, to answer the client's next poll with its
+    // close frame; a send meanwhile must get the same JSON answer as one to a session never opened.
+    BridgeOptions quicklyIdle = new BridgeOptions().setIdleTimeout(Duration.ofMillis(500));
+    BridgeServer.start(vertx, quicklyIdle, RULES)
+        .compose(idling -> XhrPollingFrameClient.open(vertx, idling.port()))
+        .compose(c -> c.closed().compose(closed -> c.xhrSend(new JsonArray().add("{\"type\":\"ping\"}").encode())))
+        .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+          assertEquals(404, answer.status(), answer::toString);
+          assertTrue(answer.body().contains("\"code\":\"not-found\""), answer::toString);
+          ctx.completeNow();
+        })));
   }
 }
