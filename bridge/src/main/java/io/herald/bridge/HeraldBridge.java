@@ -22,6 +22,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -112,7 +114,25 @@ public final class HeraldBridge {
     GroupsApi groups = new GroupsApi(runtime.node().channel(), runtime.rules(), runtime.authenticator());
     router.put(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
     router.delete(GroupsApi.PATH).handler(QueryCheck.INSTANCE).handler(groups);
+    List<String> paths = new ArrayList<>(List.of(PublishApi.PATH, SendApi.PATH, HistoryApi.PATH, PresenceApi.PATH, GroupsApi.PATH));
+    if (transports.contains("sse")) {
+      paths.add(SseTransport.PATH);
+    }
+    if (transports.contains("websocket")) {
+      paths.add(WebSocketTransport.PATH);
+    }
+    refuseOtherMethods(router, paths);
     return this;
+  }
+
+  /**
+   * Answers {@code 405 method-not-allowed} to a request for one of these paths that no route took
+   * for its method. vertx-web's own 405 is lost as soon as a later route matches the request, such
+   * as a node's {@code GET /*} for its pages, which would make a {@code GET /api/publish} a 404.
+   * Mount after the paths' own routes.
+   */
+  public static void refuseOtherMethods(Router router, List<String> paths) {
+    paths.forEach(path -> router.route(path).handler(rc -> rc.fail(405)));
   }
 
   /** Counts for tests and operators: live connections and the resources they hold. */

@@ -26,6 +26,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,6 +109,11 @@ public final class HttpVerticle extends VerticleBase {
     }
     bridge.mount(router);
     router.get("/ops").handler(rc -> rc.reroute("/ops.html"));
+    List<String> paths = new ArrayList<>(List.of(Readiness.HEALTH_PATH, Readiness.PATH, MetricsEndpoint.PATH, CLUSTER_PATH, "/ops"));
+    if (node.security().devSigner() != null) {
+      paths.add(DevTokenApi.PATH);
+    }
+    HeraldBridge.refuseOtherMethods(router, paths);
     router.get("/*").handler(staticPages());
     router.route().last().handler(rc -> rc.fail(404));
     // 400: the router's own, for a path it cannot decode (a bad percent escape).

@@ -167,6 +167,33 @@ class HttpVerticleTest {
   }
 
   @Test
+  void aWrongMethodOnAKnownPathAnswersJson405(VertxTestContext ctx) {
+    // PROTOCOL.md's errors: 405 method-not-allowed for a wrong method, 404 only for a path nobody serves.
+    Future.all(
+            errorOf(HttpMethod.GET, "/api/publish"),
+            errorOf(HttpMethod.POST, "/sse?address=public.ticker"),
+            errorOf(HttpMethod.DELETE, "/api/history?address=user.alice"),
+            errorOf(HttpMethod.POST, "/health"),
+            errorOf(HttpMethod.POST, "/no/such/path"))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(
+              java.util.List.of("405 method-not-allowed", "405 method-not-allowed", "405 method-not-allowed",
+                  "405 method-not-allowed", "404 not-found"),
+              all.list());
+          ctx.completeNow();
+        })));
+  }
+
+  /** {@code "<status> <error code>"} of a request without a body. */
+  private Future<String> errorOf(HttpMethod method, String uri) {
+    io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> client.request(method, node.httpPort(), "127.0.0.1", uri).compose(r -> r.send())
+        .compose(r -> r.body().map(b -> r.statusCode() + " " + b.toJsonObject().getJsonObject("error").getString("code")))
+        .onComplete(answer));
+    return answer.future();
+  }
+
+  @Test
   void aClusteredNodeRecordsItsSockJsSessionsUnderItsListeningAddress(Vertx vertx, VertxTestContext ctx) {
     // Clustered, on a port the system picks: the address the node records is the one it listens on.
     HeraldConfig config = ConfigLoader.load(new String[] {"--cluster", "--http-port", "0", "--webroot", "no-such-dir"}, Map.of());
