@@ -55,6 +55,34 @@ class ConfigFileTest {
   }
 
   @Test
+  void theOperationsGuidesExampleFileStartsANodeAsItSays() throws IOException {
+    String guide = Files.readString(Path.of("..", "docs", "OPERATIONS.md"));
+    int start = guide.indexOf("# herald.yaml\n");
+    String example = guide.substring(start, guide.indexOf("```", start));
+    Path file = write("herald.yaml", example);
+    HeraldConfig config = ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of());
+    assertEquals("0.0.0.0", config.httpHost());
+    assertTrue(config.cluster());
+    assertEquals(2048, config.bridge().getQueueSize());
+    assertTrue(config.history().retentionFor("orders.o-17") != null);
+    var rules = config.rules().load();
+    Identity admin = new Identity("ann", Set.of(), Set.of("admin"), Long.MAX_VALUE, new JsonObject());
+    assertTrue(rules.permits(admin, Operation.SUBSCRIBE, "ops.nodes"));
+  }
+
+  @Test
+  void theSecurityGuidesExampleRulesFileLoads() throws IOException {
+    String guide = Files.readString(Path.of("..", "docs", "SECURITY.md"));
+    int start = guide.indexOf("{\n  \"rules\": [", guide.indexOf("### The rules file"));
+    Path file = write("rules.json", guide.substring(start, guide.indexOf("```", start)));
+    var rules = ConfigLoader.load(new String[] {"--rules", file.toString()}, Map.of()).rules().load();
+    Identity alice = new Identity("alice", Set.of("team1"), Set.of(), Long.MAX_VALUE, new JsonObject());
+    assertTrue(rules.permits(Identity.ANONYMOUS, Operation.SUBSCRIBE, "status.eu"));
+    assertTrue(rules.permits(alice, Operation.PUBLISH, "chat.team1.lobby"));
+    assertFalse(rules.permits(alice, Operation.PUBLISH, "chat.team2.lobby"));
+  }
+
+  @Test
   void theEnvironmentAndFlagsOverrideTheFile() throws IOException {
     Path file = write("herald.json", "{\"http-port\": 9090, \"queue-size\": 64, \"max-subscriptions\": 8}");
     HeraldConfig config = ConfigLoader.load(new String[] {"--config", file.toString(), "--http-port", "9191"},
