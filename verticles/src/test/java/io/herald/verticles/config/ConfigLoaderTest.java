@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -148,5 +150,16 @@ class ConfigLoaderTest {
   private static void assertMessage(String expected, Map<String, String> env, String... args) {
     ConfigException e = assertThrows(ConfigException.class, () -> load(env, args));
     assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
+  }
+
+  @Test
+  void theReadmesSettingsTableListsEverySetting() throws IOException {
+    // The README says --help prints its table: every setting, its flag and its variable, is a row.
+    String readme = Files.readString(Path.of("..", "README.md"));
+    List<String> missing = java.util.Arrays.stream(Setting.values())
+        .filter(setting -> !readme.contains("| `" + setting.flag() + "` | `" + setting.env() + "` |"))
+        .map(Setting::flag)
+        .toList();
+    assertEquals(List.of(), missing, "settings missing from the README's configuration table");
   }
 }
