@@ -28,6 +28,10 @@ public final class ConfigLoader {
   private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
   /** A DNS name or an IPv4 address. */
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+  /** The shape of what Kubernetes sets in a pod for a Service named {@code herald}: no setting, yet refused like one. */
+  private static final Pattern SERVICE_LINK = Pattern.compile("HERALD(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT|PORT)(_[A-Z0-9_]+)?");
+  private static final String SERVICE_LINK_HINT = ", as Kubernetes sets for a Service named herald"
+      + " (set enableServiceLinks: false in the pod spec)";
   private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
 
   private ConfigLoader() {}
@@ -92,6 +96,7 @@ public final class ConfigLoader {
       }
       Setting setting = Arrays.stream(Setting.values()).filter(s -> s.env().equals(variable.getKey())).findFirst()
           .orElseThrow(() -> new ConfigException("unknown environment variable " + variable.getKey()
+              + (SERVICE_LINK.matcher(variable.getKey()).matches() ? SERVICE_LINK_HINT : "")
               + " (known: " + Arrays.stream(Setting.values()).map(Setting::env).toList() + ")"));
       raw.put(setting, variable.getValue(), variable.getKey());
     }

@@ -77,7 +77,10 @@ class ConfigLoaderTest {
   @Test
   void mistakesNameTheSetting() {
     assertMessage("unknown option --http-prot", Map.of(), "--http-prot", "1");
-    assertMessage("unknown environment variable HERALD_HTTP_PROT", Map.of("HERALD_HTTP_PROT", "1"));
+    assertMessage("unknown environment variable HERALD_HTTP_PROT (known: ", Map.of("HERALD_HTTP_PROT", "1"));
+    assertMessage("unknown environment variable HERALD_SERVICE_HOST, as Kubernetes sets for a Service named herald"
+        + " (set enableServiceLinks: false in the pod spec)", Map.of("HERALD_SERVICE_HOST", "10.96.0.10"));
+    assertMessage("HERALD_PORT_80_TCP_ADDR, as Kubernetes sets", Map.of("HERALD_PORT_80_TCP_ADDR", "10.96.0.10"));
     // A bad value is reported where it was written: the flag, or the environment variable.
     assertMessage("--http-port: expected a whole number from 0 to 65535, got '70000'", Map.of(), "--http-port", "70000");
     assertMessage("HERALD_HTTP_PORT: expected a whole number", Map.of("HERALD_HTTP_PORT", "eighty"));

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,6 +68,7 @@ class DeployFilesTest {
       // Values from the downward API and mounted files are stood in for by local ones.
       env.put(variable.get("name").asText(), variable.has("value") ? variable.get("value").asText() : "10.0.0.7");
     }
+    env.putAll(serviceLinks());
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, "{\"keys\":[]}");
     env.put("HERALD_JWT_JWKS", jwks.toString());
@@ -153,6 +155,41 @@ class DeployFilesTest {
       String output = new String(java.getInputStream().readAllBytes());
       assertEquals(0, java.waitFor(), flags + ": " + output);
     }
+  }
+
+  /**
+   * The variables the kubelet puts in a pod's environment for each Service of its namespace that has
+   * a cluster IP (unless the pod spec sets {@code enableServiceLinks: false}): a Service named
+   * {@code herald} gives {@code HERALD_SERVICE_HOST}, {@code HERALD_PORT} and the like.
+   */
+  private static Map<String, String> serviceLinks() throws IOException {
+    Map<String, String> links = new HashMap<>();
+    if (!deployment().path("spec").path("template").path("spec").path("enableServiceLinks").asBoolean(true)) {
+      return links;
+    }
+    for (JsonNode service : manifests()) {
+      if (!service.get("kind").asText().equals("Service") || service.path("spec").path("clusterIP").asText().equals("None")) {
+        continue;
+      }
+      String name = service.path("metadata").path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_');
+      String ip = "10.96.0.10";
+      JsonNode ports = service.path("spec").path("ports");
+      links.put(name + "_SERVICE_HOST", ip);
+      links.put(name + "_SERVICE_PORT", ports.get(0).path("port").asText());
+      links.put(name + "_PORT", "tcp://" + ip + ":" + ports.get(0).path("port").asText());
+      for (JsonNode port : ports) {
+        String number = port.path("port").asText();
+        if (port.has("name")) {
+          links.put(name + "_SERVICE_PORT_" + port.get("name").asText().toUpperCase(Locale.ROOT).replace('-', '_'), number);
+        }
+        String prefix = name + "_PORT_" + number + "_TCP";
+        links.put(prefix, "tcp://" + ip + ":" + number);
+        links.put(prefix + "_PROTO", "tcp");
+        links.put(prefix + "_PORT", number);
+        links.put(prefix + "_ADDR", ip);
+      }
+    }
+    return links;
   }
 
   private static List<JsonNode> manifests() throws IOException {
