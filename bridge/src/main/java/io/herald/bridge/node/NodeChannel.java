@@ -179,14 +179,26 @@ public final class NodeChannel {
       fail(message, ErrorCode.NO_CONNECTION);
       return;
     }
-    String group = body.getString("group");
+    // Checked here, as the sending side checks it: a request may be made by hand on any member, and
+    // what throws on the connection's context would leave the request without an answer.
+    String group;
+    try {
+      group = Targets.checkedGroup(body.getValue("group"));
+    } catch (HeraldException e) {
+      fail(message, e.code());
+      return;
+    }
     Promise<Boolean> done = Promise.promise();
     entry.context().runOnContext(v -> {
-      ClientConnection connection = entry.connection();
-      if (OP_JOIN.equals(op)) {
-        connection.joinGroup(group).map(true).onComplete(done);
-      } else {
-        done.complete(connection.leaveGroup(group));
+      try {
+        ClientConnection connection = entry.connection();
+        if (OP_JOIN.equals(op)) {
+          connection.joinGroup(group).map(true).onComplete(done);
+        } else {
+          done.complete(connection.leaveGroup(group));
+        }
+      } catch (RuntimeException e) {
+        done.fail(e);
       }
     });
     done.future().onComplete(result -> {

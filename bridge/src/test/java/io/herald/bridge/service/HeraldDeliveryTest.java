@@ -4,6 +4,8 @@ import static io.herald.bridge.support.Http.await;
 import static io.herald.bridge.support.Http.statsUntil;
 import static io.herald.bridge.support.Tokens.sub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -12,15 +14,24 @@ import io.herald.bridge.BridgeStats;
 import io.herald.bridge.address.RuleSet;
 import io.herald.bridge.auth.JwtAuthenticator;
 import io.herald.bridge.auth.JwtSettings;
+import io.herald.bridge.error.ErrorCode;
+import io.herald.bridge.node.ConnectionIds;
+import io.herald.bridge.node.NodeAddresses;
 import io.herald.bridge.service.Receiver.Received;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.Tokens;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,6 +170,28 @@ class HeraldDeliveryTest {
     await(joined.future());
     String id = await(herald.group("newcomers").send("order-shipped", SHIPPED));
     assertReceived(bob, "group.newcomers", id, SHIPPED);
+  }
+
+  /**
+   * Any member may put a request on a node's address by hand, past the checks {@code Herald} makes
+   * before sending: a group that is no group is refused as such, and the connection keeps its groups.
+   */
+  @Test
+  void aHandMadeJoinWithABadGroupIsRefusedAsABadAddress() {
+    Receiver receiver = alice.get(0);
+    await(herald.addToGroup(receiver.connectionId, "shipping"));
+    String node = NodeAddresses.node(ConnectionIds.nodeKeyOf(receiver.connectionId));
+    for (String group : Arrays.asList("a.b", "", "ship ping", null)) {
+      JsonObject body = new JsonObject().put("connection", receiver.connectionId).put("group", group);
+      DeliveryOptions join = new DeliveryOptions().addHeader(NodeAddresses.HEADER_OP, "join").setSendTimeout(5_000);
+      Throwable failure = assertThrows(Throwable.class, () -> await(vertx.eventBus().request(node, body, join)));
+      Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+      ReplyException refused = assertInstanceOf(ReplyException.class, cause, () -> "group " + group + ": " + cause);
+      assertEquals(ReplyFailure.RECIPIENT_FAILURE, refused.failureType(), () -> "group " + group + ": " + refused);
+      assertEquals(ErrorCode.BAD_ADDRESS.code(), refused.getMessage(), () -> "group " + group);
+    }
+    String id = await(herald.group("shipping").send("order-shipped", SHIPPED));
+    assertReceived(receiver, "group.shipping", id, SHIPPED);
   }
 
   private static List<Receiver> concat(List<Receiver> a, List<Receiver> b) {
