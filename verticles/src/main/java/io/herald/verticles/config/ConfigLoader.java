@@ -32,6 +32,9 @@ public final class ConfigLoader {
   private static final Pattern SERVICE_LINK = Pattern.compile("HERALD(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT|PORT)(_[A-Z0-9_]+)?");
   private static final String SERVICE_LINK_HINT = ", as Kubernetes sets for a Service named herald"
       + " (set enableServiceLinks: false in the pod spec)";
+  /** The smallest frame and body {@link BridgeOptions} take. */
+  private static final int MIN_FRAME_SIZE = 256;
+  private static final Set<String> TRANSPORTS = Set.of("websocket", "sse", "sockjs");
   private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
 
   private ConfigLoader() {}
@@ -134,18 +137,19 @@ public final class ConfigLoader {
   }
 
   private static HeraldConfig parse(RawSettings raw, JsonObject inlineRules) {
+    // Each value is checked here against the bridge's own limits, so that a refusal names the setting
+    // where the operator wrote it rather than the bridge's field.
     BridgeOptions bridge;
     try {
       bridge = new BridgeOptions()
-          .setMaxFrameSize(size(raw, Setting.MAX_FRAME_SIZE))
-          .setMaxBodySize(size(raw, Setting.MAX_BODY_SIZE))
+          .setMaxFrameSize(size(raw, Setting.MAX_FRAME_SIZE, MIN_FRAME_SIZE))
+          .setMaxBodySize(size(raw, Setting.MAX_BODY_SIZE, MIN_FRAME_SIZE))
           .setQueueSize(integer(raw, Setting.QUEUE_SIZE, 1, 1_000_000))
           .setMaxSubscriptions(integer(raw, Setting.MAX_SUBSCRIPTIONS, 1, 100_000))
-          .setHeartbeatInterval(duration(raw, Setting.HEARTBEAT_INTERVAL))
-          .setIdleTimeout(duration(raw, Setting.IDLE_TIMEOUT))
-          .setReplyTimeout(duration(raw, Setting.REPLY_TIMEOUT))
-          .setTransports(new LinkedHashSet<>(Arrays.stream(raw.get(Setting.TRANSPORTS).split(","))
-              .map(String::trim).filter(t -> !t.isEmpty()).toList()));
+          .setHeartbeatInterval(positive(raw, Setting.HEARTBEAT_INTERVAL))
+          .setIdleTimeout(positive(raw, Setting.IDLE_TIMEOUT))
+          .setReplyTimeout(positive(raw, Setting.REPLY_TIMEOUT))
+          .setTransports(transports(raw));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -250,21 +254,33 @@ public final class ConfigLoader {
     throw problem(setting, raw, "expected a whole number from " + min + " to " + max);
   }
 
-  private static int size(RawSettings raw, Setting setting) {
+  private static int size(RawSettings raw, Setting setting, int min) {
     Matcher m = SIZE.matcher(raw.get(setting).trim());
     if (m.matches()) {
       String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
       long factor = unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1;
+      long bytes;
       try {
-        long bytes = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
-        if (bytes <= Integer.MAX_VALUE) {
-          return (int) bytes;
-        }
+        bytes = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
       } catch (ArithmeticException | NumberFormatException e) {
-        // reported below
+        bytes = Long.MAX_VALUE;
+      }
+      if (bytes < min) {
+        throw problem(setting, raw, "expected a size of at least " + min + " bytes");
+      }
+      if (bytes <= Integer.MAX_VALUE) {
+        return (int) bytes;
       }
     }
     throw problem(setting, raw, "expected a size in bytes such as 65536, 64KiB or 1MiB");
+  }
+
+  private static Set<String> transports(RawSettings raw) {
+    Set<String> transports = new LinkedHashSet<>(list(raw, Setting.TRANSPORTS));
+    if (transports.isEmpty() || !TRANSPORTS.containsAll(transports)) {
+      throw problem(Setting.TRANSPORTS, raw, "expected some of websocket, sse and sockjs, comma-separated");
+    }
+    return transports;
   }
 
   private static Duration duration(RawSettings raw, Setting setting) {

@@ -83,6 +83,13 @@ class ConfigFileTest {
   }
 
   @Test
+  void aValueBelowTheBridgesLimitNamesTheFileAndKey() throws IOException {
+    Path file = write("herald.yaml", "max-frame-size: 100\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of()));
+    assertEquals("config file " + file + ", key 'max-frame-size': expected a size of at least 256 bytes, got '100'", e.getMessage());
+  }
+
+  @Test
   void theEnvironmentAndFlagsOverrideTheFile() throws IOException {
     Path file = write("herald.json", "{\"http-port\": 9090, \"queue-size\": 64, \"max-subscriptions\": 8}");
     HeraldConfig config = ConfigLoader.load(new String[] {"--config", file.toString(), "--http-port", "9191"},

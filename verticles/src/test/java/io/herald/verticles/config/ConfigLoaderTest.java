@@ -93,13 +93,25 @@ class ConfigLoaderTest {
     assertMessage("--jwt-leeway: expected whole seconds from 0s to 24h, got '25h'", Map.of(), "--jwt-leeway", "25h");
     assertMessage("--http-port needs a value", Map.of(), "--http-port");
     assertMessage("unexpected argument 'serve'", Map.of(), "serve");
-    assertMessage("idleTimeout must be positive", Map.of(), "--idle-timeout", "0s");
+    assertMessage("--idle-timeout: expected a duration above zero, got '0s'", Map.of(), "--idle-timeout", "0s");
     assertMessage("--shutdown-timeout: expected a duration above zero", Map.of(), "--shutdown-timeout", "0s");
     assertMessage("--http-instances", Map.of(), "--http-instances", "0");
     // Durations too long for the milliseconds they are used in.
     assertMessage("--idle-timeout: expected a duration", Map.of(), "--idle-timeout", "9999999999999999h");
     assertMessage("--history", Map.of(), "--history", "user.**=10/9999999999999999d");
     assertMessage("--history", Map.of(), "--history", "user.**=10/10000000000000h");
+  }
+
+  /** The limits the bridge holds its options to are reported like any other bad value, not by its field names. */
+  @Test
+  void valuesBelowTheBridgesLimitsNameTheSettingWhereTheyWereWritten() {
+    assertMessage("HERALD_HEARTBEAT_INTERVAL: expected a duration above zero, got '0s'", Map.of("HERALD_HEARTBEAT_INTERVAL", "0s"));
+    assertMessage("--reply-timeout: expected a duration above zero, got '0ms'", Map.of(), "--reply-timeout", "0ms");
+    assertMessage("--max-frame-size: expected a size of at least 256 bytes, got '100'", Map.of(), "--max-frame-size", "100");
+    assertMessage("HERALD_MAX_BODY_SIZE: expected a size of at least 256 bytes, got '0'", Map.of("HERALD_MAX_BODY_SIZE", "0"));
+    assertMessage("--transports: expected some of websocket, sse and sockjs, comma-separated, got 'websocket,smoke'",
+        Map.of(), "--transports", "websocket,smoke");
+    assertMessage("HERALD_TRANSPORTS: expected some of websocket, sse and sockjs", Map.of("HERALD_TRANSPORTS", " , "));
   }
 
   @Test
