@@ -8,6 +8,7 @@ import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
 import io.herald.verticles.metrics.MeteredVertx;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.File;
@@ -62,10 +63,20 @@ public final class Main {
       System.exit(2);
       return;
     }
-    NodeDeployment node;
+    // The stop is in place before the start: a SIGTERM that comes while the node starts (joining its
+    // cluster can take seconds) stops it once started, as gracefully as any other, rather than
+    // killing a member half joined.
+    Promise<NodeDeployment> starting = Promise.promise();
+    ShutdownLogManager.hold();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(starting.future(), config), "herald-shutdown"));
     try {
       // Waited for on this thread: exiting from a callback would run on a Vert.x that is closing.
-      node = start(config).toCompletionStage().toCompletableFuture().get();
+      try {
+        start(config).onComplete(starting);
+      } catch (RuntimeException e) {
+        starting.fail(e);
+      }
+      starting.future().toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ConfigException problem) {
         System.err.println("herald: " + problem.getMessage());
@@ -76,10 +87,7 @@ public final class Main {
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
     }
-    ShutdownLogManager.hold();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, config), "herald-shutdown"));
   }
 
   /** Starts a node: Vert.x (clustered or not), then the node's verticles. */
@@ -125,14 +133,33 @@ public final class Main {
   /**
    * Runs on SIGTERM: the node's graceful stop, bounded by the shutdown timeout. The JVM would end a
    * process stopped by a signal with status 143; a node that drained and left the cluster in time
-   * exits 0 instead, so a supervisor can tell a clean stop from a crash, and 1 when it did not.
+   * exits 0 instead, so a supervisor can tell a clean stop from a crash, and 1 when it did not. A
+   * node still starting is first let finish its start, within the same timeout.
    */
-  private static void stop(NodeDeployment node, HeraldConfig config) {
+  private static void stop(Future<NodeDeployment> starting, HeraldConfig config) {
+    if (starting.failed()) {
+      // The start failed, and main exits with the status that says why.
+      ShutdownLogManager.release();
+      return;
+    }
     long timeout = config.shutdownTimeout().toMillis();
-    LOG.log(Level.INFO, "shutting down (at most {0} ms)", timeout);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+    LOG.log(Level.INFO, starting.isComplete() ? "shutting down (at most {0} ms)"
+        : "shutting down (at most {0} ms) once the node has started", timeout);
     int status = 0;
     try {
-      node.shutdown().toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
+      NodeDeployment node;
+      try {
+        node = starting.toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        // Failed while this waited, so after the signal: main's exit would now wait for this hook.
+        LOG.log(Level.ERROR, "start failed: " + e.getCause().getMessage(), e.getCause());
+        ShutdownLogManager.release();
+        Runtime.getRuntime().halt(e.getCause() instanceof ConfigException ? 2 : 1);
+        return;
+      }
+      long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      node.shutdown().toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       LOG.log(Level.WARNING, "shutdown did not finish within {0} ms; exiting anyway", timeout);
       status = 1;

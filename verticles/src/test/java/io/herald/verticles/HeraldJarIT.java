@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the packaged {@code target/herald.jar} the way the README does and uses it as a newcomer
@@ -112,7 +113,55 @@ class HeraldJarIT {
     assertTrue(text.contains("development mode (no JWT key configured) binds to loopback only"), text);
   }
 
+  /**
+   * SIGTERM while the node is still starting (here: reading its rules file, a named pipe the test
+   * holds) stops it as it stops a node that serves, within the shutdown timeout and with status 0,
+   * rather than killing it half started, a member of its cluster that never says goodbye.
+   */
+  @Test
+  void aNodeToldToStopWhileStartingStopsCleanly(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.json");
+    assertEquals(0, new ProcessBuilder("mkfifo", rules.toString()).start().waitFor());
+    launch("--http-port", "0", "--ticker", "false", "--rules", rules.toString());
+    // Opening the pipe for writing waits for the node to open it for reading: the node is starting.
+    try (var writer = Files.newBufferedWriter(rules)) {
+      // SIGTERM through the handle: Process.destroy would also close the node's output, which tells
+      // whether the signal was taken before the start goes on.
+      node.toHandle().destroy();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (node.isAlive() && seen.stream().noneMatch(l -> l.contains("shutting down")) && System.nanoTime() < deadline) {
+        String line = output.poll(100, TimeUnit.MILLISECONDS);
+        if (line != null) {
+          seen.add(line);
+        }
+      }
+      writer.write("{\"rules\":[{\"address\":\"public.**\",\"subscribe\":true}]}");
+    } catch (IOException e) {
+      // the node is gone, and the pipe with it
+    }
+    assertTrue(node.waitFor(30, TimeUnit.SECONDS), "node did not stop on SIGTERM");
+    output.drainTo(seen);
+    assertEquals(0, node.exitValue(), () -> String.join("\n", seen));
+    assertTrue(seen.stream().anyMatch(l -> l.contains("stopped in")), () -> String.join("\n", seen));
+  }
+
   private int start(String... args) throws IOException, InterruptedException {
+    launch(args);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      String line = output.poll(1, TimeUnit.SECONDS);
+      if (line != null) {
+        seen.add(line);
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+    }
+    throw new AssertionError("no 'listening on' line; output was: " + seen);
+  }
+
+  private void launch(String... args) throws IOException {
     assertTrue(Files.isRegularFile(JAR), "build the jar first (mvn package)");
     List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
     command.addAll(List.of(args));
@@ -128,18 +177,6 @@ class HeraldJarIT {
     });
     reader.setDaemon(true);
     reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      String line = output.poll(1, TimeUnit.SECONDS);
-      if (line != null) {
-        seen.add(line);
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
-      }
-    }
-    throw new AssertionError("no 'listening on' line; output was: " + seen);
   }
 
   private static void awaitLine(java.util.Iterator<String> lines, String expected) {
