@@ -6,7 +6,9 @@ import io.herald.bridge.HeraldNode;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.verticles.cluster.ClusterView;
 import io.herald.verticles.cluster.NodeConnections;
+import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.HeraldConfig;
+import io.herald.verticles.config.Setting;
 import io.herald.verticles.http.AccessLog;
 import io.herald.verticles.http.DevTokenApi;
 import io.herald.verticles.metrics.MetricsEndpoint;
@@ -74,11 +76,11 @@ public final class HttpVerticle extends VerticleBase {
     // Returning listen's future makes a taken port fail the deployment rather than log and carry on.
     if (!config.cluster() || config.httpPort() != 0) {
       addRoutes(router, config.nodeAddress(config.httpPort()));
-      return http.listen().onSuccess(this::listening);
+      return http.listen().recover(this::cannotListen).onSuccess(this::listening);
     }
     // A clustered node on a port the system picks: its address holds that port, known once it
     // listens; until it logs the port, nobody knows where to send a request.
-    return http.listen().onSuccess(s -> {
+    return http.listen().recover(this::cannotListen).onSuccess(s -> {
       addRoutes(router, config.nodeAddress(s.actualPort()));
       listening(s);
     });
@@ -121,6 +123,15 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::onFailure);
     router.errorHandler(405, HttpErrors::onFailure);
     router.errorHandler(500, HttpErrors::onFailure);
+  }
+
+  /**
+   * A port another process holds, or a host that is not this machine's: settings to change, said as
+   * such (the launcher exits with status 2) rather than as the socket layer's bind failure.
+   */
+  private Future<HttpServer> cannotListen(Throwable failure) {
+    return Future.failedFuture(new ConfigException(Setting.HTTP_HOST.flag() + " / " + Setting.HTTP_PORT.flag()
+        + ": cannot listen on " + config.listenAddress() + " (" + failure.getMessage() + ")"));
   }
 
   private void listening(HttpServer s) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.transport.sockjs.SockJsTransport;
+import io.herald.verticles.config.ConfigException;
 import io.herald.verticles.config.ConfigLoader;
 import io.herald.verticles.config.HeraldConfig;
 import io.herald.bridge.support.WebSocketFrameClient;
@@ -19,6 +20,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +88,30 @@ class HttpVerticleTest {
       assertEquals(true, self.getBoolean("self"));
       assertEquals(true, self.getBoolean("reachable"));
       assertEquals(0, self.getInteger("connections"));
+      ctx.completeNow();
+    })));
+  }
+
+  /**
+   * A port another process holds fails the start naming the address, as a setting to change (status
+   * 2), rather than with the socket layer's "bind(..) failed" and a stack trace.
+   */
+  @Test
+  void aPortInUseFailsTheStartNamingTheAddress(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    HeraldConfig config = ConfigLoader.load(new String[] {"--http-port", String.valueOf(taken.getLocalPort()),
+        "--webroot", "no-such-dir", "--http-instances", "2", "--ticker", "false"}, Map.of());
+    NodeDeployment.deploy(vertx, config).eventually(() -> {
+      try {
+        taken.close();
+      } catch (java.io.IOException e) {
+        // closed with the test
+      }
+      return Future.succeededFuture();
+    }).onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertTrue(e instanceof ConfigException, () -> e.toString());
+      assertTrue(e.getMessage().startsWith("--http-host / --http-port: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " ("),
+          e.getMessage());
       ctx.completeNow();
     })));
   }

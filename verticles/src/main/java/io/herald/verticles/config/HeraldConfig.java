@@ -57,6 +57,11 @@ public record HeraldConfig(
     return authority(advertisedHost, port);
   }
 
+  /** Where the node's HTTP server binds, {@code host:port} as configured. */
+  public String listenAddress() {
+    return authority(httpHost, httpPort);
+  }
+
   static String authority(String host, int port) {
     return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
   }
