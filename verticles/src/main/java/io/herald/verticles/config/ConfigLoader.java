@@ -6,6 +6,7 @@ import io.herald.bridge.presence.PresencePolicy;
 import io.herald.bridge.auth.JwtSettings;
 import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -170,12 +171,25 @@ public final class ConfigLoader {
         raw.get(Setting.WEBROOT),
         bool(raw, Setting.TICKER),
         cluster,
-        raw.get(Setting.CLUSTER_CONFIG),
+        clusterConfig(raw, cluster),
         history(raw),
         presence(raw),
         advertisedHost(raw, host, cluster),
         positive(raw, Setting.SHUTDOWN_TIMEOUT),
         atLeast(raw, Setting.LIVENESS_TIMEOUT, Duration.ofSeconds(2)));
+  }
+
+  /**
+   * The Hazelcast file. Only the default falls back to the jar's copy when absent: a file named on
+   * purpose that is not there (a mistyped mount path) would start the node on the jar's loopback
+   * discovery, a cluster of its own beside the one it was meant to join.
+   */
+  private static String clusterConfig(RawSettings raw, boolean cluster) {
+    String file = raw.get(Setting.CLUSTER_CONFIG).trim();
+    if (cluster && !raw.isDefault(Setting.CLUSTER_CONFIG) && !Files.isRegularFile(Path.of(file))) {
+      throw problem(Setting.CLUSTER_CONFIG, raw, "expected a Hazelcast configuration file");
+    }
+    return file;
   }
 
   private static HistoryPolicy history(RawSettings raw) {

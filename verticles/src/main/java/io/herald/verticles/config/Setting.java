@@ -32,7 +32,7 @@ public enum Setting {
   WEBROOT("webroot", "webroot", "Directory of the browser pages; when absent, the pages packed in the jar are served."),
   TICKER("ticker", "true", "Run the demo ticker that publishes to public.ticker every second."),
   CLUSTER("cluster", "false", "Join a Hazelcast cluster (configured by cluster-config) instead of running standalone."),
-  CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when absent, the copy packed in the jar is used."),
+  CLUSTER_CONFIG("cluster-config", "cluster.xml", "Hazelcast configuration file; when the default is absent, the copy packed in the jar is used (a file named otherwise must exist)."),
   HISTORY("history", "user.**=1000/1h,group.**=1000/1h",
       "Addresses that keep history for resume, as pattern=size/age entries separated by commas; empty for none."),
   PRESENCE("presence", "",

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -160,6 +161,21 @@ class ConfigLoaderTest {
     for (Setting setting : Setting.values()) {
       assertTrue(usage.contains(setting.flag()) && usage.contains(setting.env()), setting.name());
     }
+  }
+
+  /**
+   * Only the default cluster.xml falls back to the jar's copy when absent: a Hazelcast file named on
+   * purpose that is not there (a mistyped mount path) would otherwise start the node on the jar's
+   * loopback discovery, a cluster of its own beside the one it was meant to join.
+   */
+  @Test
+  void aClusterConfigNamedOnPurposeMustExist(@TempDir Path dir) throws IOException {
+    assertMessage("HERALD_CLUSTER_CONFIG: expected a Hazelcast configuration file, got '/etc/herald/no-such/cluster.xml'",
+        Map.of("HERALD_CLUSTER_CONFIG", "/etc/herald/no-such/cluster.xml"), "--cluster");
+    Path file = Files.writeString(dir.resolve("hazelcast.xml"), "<hazelcast/>");
+    assertEquals(file.toString(), load(Map.of(), "--cluster", "--cluster-config", file.toString()).clusterConfig());
+    assertEquals("cluster.xml", load(Map.of(), "--cluster").clusterConfig(), "the default falls back to the jar's copy");
+    assertFalse(load(Map.of("HERALD_CLUSTER_CONFIG", "/no/such.xml")).cluster(), "a standalone node reads no cluster file");
   }
 
   private static void assertMessage(String expected, Map<String, String> env, String... args) {

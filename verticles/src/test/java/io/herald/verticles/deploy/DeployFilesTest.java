@@ -72,6 +72,7 @@ class DeployFilesTest {
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, "{\"keys\":[]}");
     env.put("HERALD_JWT_JWKS", jwks.toString());
+    env.put("HERALD_CLUSTER_CONFIG", Files.writeString(dir.resolve("cluster.xml"), "<hazelcast/>").toString());
     HeraldConfig config = ConfigLoader.load(args.toArray(String[]::new), env);
     assertTrue(config.cluster());
     assertEquals("0.0.0.0", config.httpHost());
@@ -118,6 +119,13 @@ class DeployFilesTest {
     String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
     assertTrue(exec.contains("-jar /opt/herald/herald.jar"), exec);
     String[] flags = exec.substring(exec.indexOf("herald.jar") + "herald.jar".length()).trim().split("\\s+");
+    // The installed files are stood in for by local ones.
+    Path clusterXml = Files.writeString(dir.resolve("cluster.xml"), "<hazelcast/>");
+    for (int i = 0; i < flags.length - 1; i++) {
+      if (flags[i].equals("--cluster-config")) {
+        flags[i + 1] = clusterXml.toString();
+      }
+    }
     Map<String, String> env = new HashMap<>();
     for (String line : Files.readAllLines(DEPLOY.resolve("systemd/herald.env"))) {
       if (!line.isBlank() && !line.startsWith("#")) {
