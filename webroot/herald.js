@@ -360,11 +360,16 @@ class FrameLink {
     return this.call({ type: "publish", address, body, event }).then((ack) => ack.eventId);
   }
 
+  /**
+   * The reply comes to the reply address; the frame's id is that address too, since a send the node
+   * refuses before it reaches the bus (forbidden, too-many-requests, …) is an err frame addressed to
+   * the service, and only its ref says which request it ends.
+   */
   request(address, body, timeout) {
     const replyAddress = "reply." + this.client.nextId++ + "." + Math.random().toString(36).slice(2);
     return new Promise((resolve, reject) => {
       this.client.pending.set(replyAddress, { resolve, reject });
-      this.frame({ type: "send", address, body, replyAddress, timeout });
+      this.frame({ type: "send", address, body, replyAddress, timeout, id: replyAddress });
     });
   }
 

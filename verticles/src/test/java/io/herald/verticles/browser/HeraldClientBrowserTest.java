@@ -1,0 +1,103 @@
+package io.herald.verticles.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herald.bridge.support.Http;
+import io.herald.verticles.NodeDeployment;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.JsonArray;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * herald.js itself, on a page of the node's origin that holds nothing else: each test makes its own
+ * clients ({@code window.Herald}) with development tokens ({@code tokenFor('sub=…')}) and drives them
+ * against a real standalone node, so the node's connection count is the clients' sockets and streams.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class HeraldClientBrowserTest {
+
+  private Browser browser;
+  private Vertx vertx;
+  private HttpClient http;
+  private NodeDeployment node;
+
+  @BeforeAll
+  void start() {
+    browser = Browser.start(1000, 760);
+    vertx = Vertx.vertx();
+    http = vertx.createHttpClient();
+    node = Pages.developmentNode(vertx);
+  }
+
+  @AfterAll
+  void stop() {
+    Pages.close(browser, vertx);
+  }
+
+  /**
+   * A page of the node's origin with herald.js loaded and no client: the test's clients, made with
+   * {@code heraldClient(options)}, are the node's only ones. The previous test's clients are closed first:
+   * Chromium keeps a page it navigates away from in its back/forward cache, sockets open.
+   */
+  @BeforeEach
+  void blankPage() {
+    browser.script("(window.clients || []).forEach(c => c.close());");
+    browser.reset();
+    browser.open(Pages.url(node, "/herald.js"));
+    Object loaded = browser.asyncScript("import('/herald.js').then(m => {"
+        + " window.Herald = m.Herald;"
+        + " window.clients = [];"
+        + " window.heraldClient = (options) => { const c = new Herald(location.origin, options); clients.push(c); return c; };"
+        + " window.tokenFor = (query) => () => fetch('/dev/token?' + query).then(r => r.text());"
+        + " done(true); }, e => done(String(e)));");
+    assertEquals(true, loaded, "herald.js loaded");
+    awaitConnections(0);
+  }
+
+  /**
+   * A request the node refuses before it reaches the bus (here {@code forbidden}: the token has no
+   * {@code publisher} role, which sending takes) is answered with an {@code err} frame addressed to
+   * the service and carrying the frame's {@code ref}, not to the reply address: the promise must
+   * reject with that code rather than wait forever.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sockjs"})
+  void aRequestRefusedBeforeTheBusRejectsWithTheErrorCode(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const client = heraldClient({token: tokenFor('sub=reader'), transports: [arguments[0]]});"
+        + " await client.connect();"
+        + " try { return {reply: await client.request('service.echo', {text: 'hi'})}; }"
+        + " catch (e) { return {code: e.code, message: e.message}; }"
+        + " finally { client.close(); }"
+        + " })().then(done, e => done({error: String(e)}));", transport);
+    assertEquals("forbidden", outcome.get("code"), () -> "the request's outcome: " + outcome);
+  }
+
+  /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
+  private void awaitConnections(int expected) {
+    long deadline = System.nanoTime() + Browser.WAIT.toNanos();
+    int connections;
+    while ((connections = connections()) != expected) {
+      assertTrue(System.nanoTime() < deadline, "the node holds " + connections + " connections, not " + expected
+          + "; the page: " + browser.describe());
+      Browser.sleep(100);
+    }
+  }
+
+  private int connections() {
+    Http.Reply reply = Http.get(http, node.httpPort(), "/api/cluster");
+    assertEquals(200, reply.status(), () -> "/api/cluster: " + reply.body());
+    JsonArray members = reply.json().getJsonArray("members");
+    return members.getJsonObject(0).getInteger("connections");
+  }
+}
