@@ -110,7 +110,7 @@ export class Herald {
         this.scheduleRefresh(token);
         return;
       } catch (e) {
-        this.emit("error", { transport: name, message: String(e && e.message || e) });
+        this.emit("error", Object.assign({ transport: name, message: String(e && e.message || e) }, e && e.code ? { code: e.code } : {}));
       }
     }
     this.currentToken = null;   // a refused token may have expired: the next round asks for a fresh one
@@ -437,6 +437,12 @@ const TRANSPORTS = {
   },
 };
 
+/** Why the node refused an HTTP request: its {"error": {code, message}} (or, from a proxy, the status alone). */
+async function refusal(response) {
+  const error = (await response.json().catch(() => null) || {}).error || {};
+  return { code: error.code || "http-" + response.status, message: error.message || "HTTP " + response.status, status: response.status };
+}
+
 /**
  * SSE read with fetch rather than EventSource: it can send the token in a header and Last-Event-ID
  * itself, and it receives every event type without knowing them in advance. Publish, send and
@@ -459,8 +465,8 @@ class SseLink {
     return within(client.options.openTimeout, new Promise((resolve, reject) => {
       this.connected = (info) => { client.opened(info); resolve(this); };
       fetch(client.url + "/sse" + (query ? "?" + query : ""), { headers, signal: this.abort.signal, cache: "no-store" })
-        .then((response) => {
-          if (!response.ok) throw new Error("sse refused: " + response.status);
+        .then(async (response) => {
+          if (!response.ok) throw await refusal(response);
           return this.read(response.body.getReader());
         })
         .catch((e) => reject(e))
@@ -524,9 +530,8 @@ class SseLink {
     const headers = { "Content-Type": "application/json" };
     if (this.token) headers.Authorization = "Bearer " + this.token;
     const response = await fetch(this.client.url + path, { method: "POST", headers, body: JSON.stringify(body) });
-    const json = await response.json();
-    if (!response.ok) throw json.error || { code: "http-" + response.status };
-    return json;
+    if (!response.ok) throw await refusal(response);
+    return response.json();
   }
 
   publish(address, data, type) {

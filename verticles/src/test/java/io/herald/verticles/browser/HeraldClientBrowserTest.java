@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +82,22 @@ class HeraldClientBrowserTest {
         + " finally { client.close(); }"
         + " })().then(done, e => done({error: String(e)}));", transport);
     assertEquals("forbidden", outcome.get("code"), () -> "the request's outcome: " + outcome);
+  }
+
+  /**
+   * A stream the node refuses says why in its body, {@code {"error":{"code","message"}}}: the page
+   * hears that code and message, not only the status.
+   */
+  @Test
+  void aRefusedSseStreamReportsTheNodesErrorCodeAndMessage() {
+    browser.script("window.busy = heraldClient({token: tokenFor('sub=refused'), transports: ['sse']});"
+        + " window.errors = []; busy.on('error', e => errors.push(e));"
+        + " busy.subscribe('secret.plans', () => {}); busy.connect();");
+    Map<String, Object> error = browser.await("an error", "errors[0]");
+    browser.script("busy.close();");
+    assertEquals("sse", error.get("transport"), () -> "the error: " + error);
+    assertEquals("forbidden", error.get("code"), () -> "the error: " + error);
+    assertTrue(String.valueOf(error.get("message")).contains("secret.plans"), () -> "the error: " + error);
   }
 
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
