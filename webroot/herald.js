@@ -196,14 +196,35 @@ export class Herald {
 
   /**
    * Receives what is published to `address` from now on, and, after a reconnect, what was missed.
-   * `handler(data, event)`. Returns a promise of a function that unsubscribes.
+   * `handler(data, event)`. Returns a promise of a function that unsubscribes; rejects with the
+   * node's {code, message} when it refuses the address, which is then not kept.
    */
   async subscribe(address, handler) {
     const first = !this.handlers.has(address);
     if (first) this.handlers.set(address, new Set());
     this.handlers.get(address).add(handler);
-    if (first && this.link) await this.link.subscribe(address);
+    if (first && this.link) {
+      try {
+        await this.link.subscribe(address);
+      } catch (e) {
+        this.refused(address, e);
+        throw e;
+      }
+    }
     return () => this.unsubscribe(address, handler);
+  }
+
+  /**
+   * An address the node refused (forbidden, bad-address, …: a 4xx) is not kept: every later stream
+   * or connection would ask for it again, and an SSE stream is refused whole. One whose
+   * registration was cut short (a disconnect, a node error) stays, for the next connection.
+   */
+  refused(address, error) {
+    const status = error && (error.failureCode || error.status);
+    if (status >= 400 && status < 500) {
+      this.handlers.delete(address);
+      delete this.positions[address];
+    }
   }
 
   async unsubscribe(address, handler) {
@@ -331,7 +352,7 @@ class FrameLink {
     }
     // One address the rules refuse does not fail the connection: the page hears of it as an error.
     await Promise.all(client.addresses().filter((a) => a !== own)
-      .map((a) => this.subscribe(a).catch((e) => client.emit("error", e))));
+      .map((a) => this.subscribe(a).catch((e) => { client.refused(a, e); client.emit("error", e); })));
   }
 
   /**

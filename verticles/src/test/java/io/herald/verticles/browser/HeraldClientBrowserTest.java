@@ -8,6 +8,7 @@ import io.herald.verticles.NodeDeployment;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +99,29 @@ class HeraldClientBrowserTest {
     assertEquals("sse", error.get("transport"), () -> "the error: " + error);
     assertEquals("forbidden", error.get("code"), () -> "the error: " + error);
     assertTrue(String.valueOf(error.get("message")).contains("secret.plans"), () -> "the error: " + error);
+  }
+
+  /**
+   * A subscription the node refuses is not kept: subscribe() rejects with the code and the client
+   * is left without the address. Kept, it came back with every later change: over SSE every stream
+   * the client opened afterwards (a later subscribe, a token refresh, a reconnect) asked for it
+   * again and was refused whole.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sse"})
+  void aRefusedSubscriptionIsNotKept(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const client = heraldClient({token: tokenFor('sub=curious'), transports: [arguments[0]]});"
+        + " await client.connect();"
+        + " const refused = await client.subscribe('secret.plans', () => {}).then(() => 'subscribed', e => e.code || String(e.message || e));"
+        + " const later = await client.subscribe('public.news', () => {}).then(() => 'subscribed', e => e.code || String(e.message || e));"
+        + " const addresses = client.addresses();"
+        + " client.close();"
+        + " return {refused, later, addresses};"
+        + " })().then(done, e => done({error: String(e)}));", transport);
+    assertEquals("forbidden", outcome.get("refused"), () -> "the outcome: " + outcome);
+    assertEquals("subscribed", outcome.get("later"), () -> "the outcome: " + outcome);
+    assertEquals(List.of("public.news"), outcome.get("addresses"), () -> "the outcome: " + outcome);
   }
 
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
