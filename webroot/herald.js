@@ -527,11 +527,17 @@ class SseLink {
     else this.client.deliver(body);
   }
 
-  /** The stream's addresses are fixed: reopen it with the new set, from the cursor. */
+  /**
+   * The stream's addresses are fixed: reopen it with the new set, from the cursor. A new stream that
+   * connects when this one is no longer the client's (close(), or a drop with a reconnect under
+   * way) is closed at once: the client is done, or its next link carries the change.
+   */
   async reopen(token) {
     this.token = token || this.token;
     const next = new SseLink(this.client, this.token);
-    this.client.linked(await next.open());
+    await next.open();
+    if (this.client.link !== this) return next.close();
+    this.client.linked(next);
     this.abort.abort();
   }
 

@@ -124,6 +124,25 @@ class HeraldClientBrowserTest {
     assertEquals(List.of("public.news"), outcome.get("addresses"), () -> "the outcome: " + outcome);
   }
 
+  /**
+   * Over SSE a subscribe opens a new stream; a close() meanwhile ends the client for good. The new
+   * stream must not bring it back: it was linked once open, the client was "connected" again after
+   * close(), and the stream stayed open with nothing left to close it.
+   */
+  @Test
+  void aStreamOpenedForASubscribeDoesNotOutliveClose() {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const client = heraldClient({token: tokenFor('sub=leaving'), transports: ['sse']});"
+        + " await client.connect();"
+        + " const subscribing = client.subscribe('public.news', () => {});"
+        + " client.close();"
+        + " await subscribing.catch(() => {});"
+        + " return {state: client.state, link: client.link !== null};"
+        + " })().then(done, e => done({error: String(e)}));");
+    assertEquals(Map.of("state", "closed", "link", false), outcome);
+    awaitConnections(0);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
