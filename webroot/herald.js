@@ -458,6 +458,10 @@ const TRANSPORTS = {
   },
 };
 
+function sameAddresses(a, b) {
+  return a.length === b.length && a.every((address) => b.includes(address));
+}
+
 /** Why the node refused an HTTP request: its {"error": {code, message}} (or, from a proxy, the status alone). */
 async function refusal(response) {
   const error = (await response.json().catch(() => null) || {}).error || {};
@@ -474,11 +478,12 @@ class SseLink {
     this.client = client;
     this.token = token;
     this.abort = new AbortController();
+    this.addresses = client.addresses();   // what the stream asks for; the node adds the user channel
   }
 
   open() {
     const client = this.client;
-    const query = client.addresses().map((a) => "address=" + encodeURIComponent(a)).join("&");
+    const query = this.addresses.map((a) => "address=" + encodeURIComponent(a)).join("&");
     const headers = { Accept: "text/event-stream" };
     if (this.token) headers.Authorization = "Bearer " + this.token;
     const cursor = client.cursor();
@@ -528,17 +533,28 @@ class SseLink {
   }
 
   /**
-   * The stream's addresses are fixed: reopen it with the new set, from the cursor. A new stream that
-   * connects when this one is no longer the client's (close(), or a drop with a reconnect under
-   * way) is closed at once: the client is done, or its next link carries the change.
+   * The stream's addresses and token are fixed: a change opens a new stream with the client's
+   * addresses, from the cursor, and this one ends once that one is connected. One new stream at a
+   * time: changes made while it opens share its outcome and are taken up by one more stream once
+   * it is connected (two opened side by side could be linked in either order, and the one not
+   * linked was never closed). A new stream that connects when this one is no longer the client's
+   * (close(), or a drop with a reconnect under way) is closed at once: the client is done, or its
+   * next link carries the change.
    */
-  async reopen(token) {
-    this.token = token || this.token;
-    const next = new SseLink(this.client, this.token);
+  reopen(token) {
+    if (token) this.token = token;
+    if (!this.replacing) this.replacing = this.replace().finally(() => { this.replacing = null; });
+    return this.replacing;
+  }
+
+  async replace() {
+    const client = this.client;
+    const next = new SseLink(client, this.token);
     await next.open();
-    if (this.client.link !== this) return next.close();
-    this.client.linked(next);
-    this.abort.abort();
+    if (client.link !== this) return next.close();
+    client.linked(next);
+    this.close();
+    if (next.token !== this.token || !sameAddresses(next.addresses, client.addresses())) await next.reopen(this.token);
   }
 
   subscribe() {

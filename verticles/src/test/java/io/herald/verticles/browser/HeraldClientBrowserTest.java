@@ -143,6 +143,42 @@ class HeraldClientBrowserTest {
     awaitConnections(0);
   }
 
+  /**
+   * Two subscribes at once over SSE each opened a new stream from the old one, and the client took
+   * whichever connected first: the other's address was lost (or, before streams that connect too
+   * late were closed, the other was linked over it and the first never closed). Here the second
+   * new stream answers only once the first is linked, the order that lost an address. Once both
+   * subscribes are done the client receives both addresses over one stream, and after close() over none.
+   */
+  @Test
+  void subscribesAtOnceOverSseLeaveOneStreamWithEveryAddress() {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const client = window.busy = heraldClient({token: tokenFor('sub=busy&roles=publisher'), transports: ['sse']});"
+        + " let linked = 0, secondLinked;"
+        + " const second = new Promise(r => secondLinked = r);"
+        + " client.on('connected', () => { if (++linked === 2) secondLinked(); });"
+        + " const real = window.fetch;"
+        + " let streams = 0;"
+        + " window.fetch = (url, init) => {"
+        + "   if (!String(url).includes('/sse')) return real(url, init);"
+        + "   const after = ++streams === 3 ? second : Promise.resolve();"
+        + "   return real(url, init).then(r => after.then(() => r));"
+        + " };"
+        + " await client.connect();"
+        + " window.received = [];"
+        + " await Promise.all(['public.one', 'public.two'].map(a => client.subscribe(a, (data, e) => received.push(a + ' ' + data))));"
+        + " const token = await client.token(false);"
+        + " for (const address of ['public.one', 'public.two']) await fetch('/api/publish', {method: 'POST',"
+        + "   body: JSON.stringify({address, data: 'after'}), headers: {Authorization: 'Bearer ' + token}});"
+        + " return {streams};"
+        + " })().then(done, e => done({error: String(e)}));");
+    assertEquals(null, outcome.get("error"), () -> "the page: " + outcome);
+    browser.await("an event on each address", "received.includes('public.one after') && received.includes('public.two after')");
+    awaitConnections(1);
+    browser.script("busy.close();");
+    awaitConnections(0);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
