@@ -169,8 +169,23 @@ export class Herald {
    */
   linked(link) {
     this.link = link;
+    this.settle(link);
     this.setState("connected");
     this.emit("connected", this.connection);
+  }
+
+  /**
+   * A link registers the client's addresses of the moment it starts: those subscribed or
+   * unsubscribed while it opened, when the client had no link to send them on, are sent on it now.
+   */
+  settle(link) {
+    const wanted = this.addresses();
+    for (const address of wanted.filter((a) => !link.addresses.includes(a))) {
+      link.subscribe(address).catch((e) => { this.refused(address, e); this.emit("error", e); });
+    }
+    for (const address of link.addresses.filter((a) => !wanted.includes(a))) {
+      link.unsubscribe(address).catch(() => {});
+    }
   }
 
   /** An event from any transport, as the envelope: {id, address, type, ts, data}. */
@@ -296,6 +311,7 @@ class FrameLink {
     this.socket = socket;
     // Addresses being registered again from a cursor (resumed), until the server acknowledges it.
     this.resuming = new Set();
+    this.addresses = [];   // the client's addresses when start registered them
   }
 
   frame(frame) {
@@ -351,7 +367,8 @@ class FrameLink {
       await this.subscribe(own);
     }
     // One address the rules refuse does not fail the connection: the page hears of it as an error.
-    await Promise.all(client.addresses().filter((a) => a !== own)
+    this.addresses = client.addresses();
+    await Promise.all(this.addresses.filter((a) => a !== own)
       .map((a) => this.subscribe(a).catch((e) => { client.refused(a, e); client.emit("error", e); })));
   }
 

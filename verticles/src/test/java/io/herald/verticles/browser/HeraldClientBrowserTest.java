@@ -179,6 +179,57 @@ class HeraldClientBrowserTest {
     awaitConnections(0);
   }
 
+  /**
+   * A subscribe or unsubscribe made while the client is connecting (or reconnecting), after the
+   * transport took the client's addresses but before it is usable, had no link to go over and was
+   * never sent: the new address got nothing, the old one went on arriving. The page here holds the
+   * handshake (the SSE response, or the WebSocket frames after the welcome) to make that moment.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sse"})
+  void aSubscriptionChangedWhileConnectingIsSentOnceConnected(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " let release, started;"
+        + " const held = new Promise(r => release = r), handshake = new Promise(r => started = r);"
+        + " if (arguments[0] === 'sse') {"
+        + "   const real = window.fetch;"
+        + "   window.fetch = (url, init) => String(url).includes('/sse') ? (started(), real(url, init).then(r => held.then(() => r)))"
+        + "     : real(url, init);"
+        + " } else {"
+        + "   window.WebSocket = class extends WebSocket {"
+        + "     set onmessage(f) { let first = true;"
+        + "       super.onmessage = (e) => { if (first) { first = false; f(e); started(); } else held.then(() => f(e)); }; }"
+        + "   };"
+        + " }"
+        + " const token = await tokenFor('sub=changing&roles=publisher')();"
+        + " const client = heraldClient({token, transports: [arguments[0]]});"
+        + " const received = [];"
+        + " client.on('event', e => received.push(e.address + ' ' + e.data));"
+        + " await client.subscribe('public.old', () => {});"
+        + " const connected = client.connect();"
+        + " await handshake;"
+        + " client.subscribe('public.new', () => {});"
+        + " client.unsubscribe('public.old');"
+        + " release();"
+        + " await connected;"
+        + " const publish = (address, data) => fetch('/api/publish', {method: 'POST', body: JSON.stringify({address, data}),"
+        + "   headers: {Authorization: 'Bearer ' + token}});"
+        + " const until = (test, bound) => new Promise(resolve => { const at = Date.now();"
+        + "   const check = () => test() || Date.now() - at > bound ? resolve() : setTimeout(check, 50); check(); });"
+        + " const got = (what) => () => received.includes(what);"
+        + " for (let n = 1; !received.some(r => r.startsWith('public.new ')); n++) {"
+        + "   await publish('public.new', String(n));"
+        + "   await until(() => received.some(r => r.startsWith('public.new ')), 500);"
+        + " }"
+        + " await publish('public.old', 'after');"
+        + " await publish('public.new', 'last');"
+        + " await until(got('public.new last'), Infinity);"
+        + " client.close();"
+        + " return {old: received.filter(r => r.startsWith('public.old ')), transport: client.connection.transport};"
+        + " })().then(done, e => done({error: String(e)}));", transport);
+    assertEquals(Map.of("old", List.of(), "transport", transport), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
