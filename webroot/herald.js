@@ -99,7 +99,16 @@ export class Herald {
   }
 
   async open() {
-    const token = await this.token(false);
+    let token;
+    try {
+      token = await this.token(false);
+    } catch (e) {
+      // Asked after a refusal or a drop, when the token service may be out of reach too: retried
+      // like a connection that failed, or the client would stay "reconnecting" for good.
+      this.emit("error", { code: "token-failed", message: String(e && e.message || e) });
+      this.retry();
+      return;
+    }
     for (const name of this.options.transports) {
       if (this.closing) return;
       try {

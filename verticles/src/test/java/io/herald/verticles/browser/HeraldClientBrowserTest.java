@@ -230,6 +230,30 @@ class HeraldClientBrowserTest {
     assertEquals(Map.of("old", List.of(), "transport", transport), outcome);
   }
 
+  /**
+   * The token function is asked again when a token was refused or expired, typically just after a
+   * network failure, when the token service may be out of reach too. Its failure ended that
+   * connection attempt without scheduling another: the client stayed "reconnecting" for good. Here
+   * it fails the first time it is asked: the client must retry and connect.
+   */
+  @Test
+  void aFailingTokenFunctionIsRetriedLikeAFailedConnection() {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " let asked = 0;"
+        + " const token = () => ++asked === 1 ? Promise.reject(new Error('token service unreachable'))"
+        + "   : fetch('/dev/token?sub=patient').then(r => r.text());"
+        + " const client = heraldClient({token, transports: ['sse'], minDelay: 50});"
+        + " const errors = [];"
+        + " client.on('error', e => errors.push(e));"
+        + " const info = await client.connect();"
+        + " return {user: info.user, asked, errors};"
+        + " })().then(done, e => done({error: String(e)}));");
+    assertEquals("patient", outcome.get("user"), () -> "the outcome: " + outcome);
+    assertEquals(2L, outcome.get("asked"), () -> "the outcome: " + outcome);
+    assertEquals(List.of(Map.of("code", "token-failed", "message", "token service unreachable")), outcome.get("errors"),
+        () -> "the outcome: " + outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
