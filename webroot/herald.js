@@ -69,15 +69,26 @@ export class Herald {
     }
   }
 
-  /** Connects; resolves once connected over the first transport that works. */
+  /**
+   * Connects; resolves once connected over the first transport that works, rejects if the client
+   * closes first (close(), or a token given as a string that the node refuses).
+   */
   connect() {
     if (this.state === "idle" || this.state === "closed") {
       this.closing = false;
       this.setState("connecting");
       this.open();
     }
-    return this.state === "connected" ? Promise.resolve(this.connection)
-      : new Promise((resolve) => { const stop = this.on("connected", (c) => { stop(); resolve(c); }); });
+    return this.state === "connected" ? Promise.resolve(this.connection) : new Promise((resolve, reject) => {
+      const stops = [
+        this.on("connected", (c) => { stops.forEach((stop) => stop()); resolve(c); }),
+        this.on("state", (state) => {
+          if (state !== "closed") return;
+          stops.forEach((stop) => stop());
+          reject({ code: "closed", message: "the client closed before it connected" });
+        }),
+      ];
+    });
   }
 
   /** Ends the connection for good: no reconnect. */
@@ -109,6 +120,7 @@ export class Herald {
       this.retry();
       return;
     }
+    let unauthorized = false;
     for (const name of this.options.transports) {
       if (this.closing) return;
       try {
@@ -119,8 +131,14 @@ export class Herald {
         this.scheduleRefresh(token);
         return;
       } catch (e) {
+        unauthorized = unauthorized || (e && e.code) === "unauthorized";
         this.emit("error", Object.assign({ transport: name, message: String(e && e.message || e) }, e && e.code ? { code: e.code } : {}));
       }
+    }
+    if (unauthorized && typeof this.options.token !== "function") {
+      // A token given as a string is all there is: the node would refuse every retry the same way.
+      this.close();
+      return;
     }
     this.currentToken = null;   // a refused token may have expired: the next round asks for a fresh one
     this.retry();

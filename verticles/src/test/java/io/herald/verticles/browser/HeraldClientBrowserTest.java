@@ -254,6 +254,21 @@ class HeraldClientBrowserTest {
         () -> "the outcome: " + outcome);
   }
 
+  /**
+   * A token given as a string is all the client has: once the node refuses it (401 unauthorized),
+   * every retry is refused the same way. The client retried forever, "reconnecting"; it now ends,
+   * "closed", with the node's code among its errors, and connect() rejects. (A token function is asked for a fresh one.)
+   */
+  @Test
+  void aRefusedFixedTokenEndsTheClientInsteadOfRetryingForever() {
+    browser.script("window.refused = heraldClient({token: 'not-a-jwt', transports: ['websocket', 'sse'], minDelay: 50, maxDelay: 100});"
+        + " window.errors = []; refused.on('error', e => errors.push(e)); window.connecting = refused.connect().then(() => 'connected', e => e.code);");
+    browser.await("the client closed", "refused.state === 'closed'");
+    assertTrue(browser.<Boolean>script("return errors.some(e => e.transport === 'sse' && e.code === 'unauthorized');"),
+        () -> "the errors: " + browser.script("return JSON.stringify(errors);"));
+    assertEquals("closed", browser.asyncScript("connecting.then(done);"), "connect() rejects with code closed");
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
