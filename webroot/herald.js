@@ -50,6 +50,7 @@ export class Herald {
     this.nextId = 1;
     this.attempt = 0;
     this.link = null;
+    this.runs = 0;                   // close() counts; an open() from before the last close() is void
   }
 
   /** Listens to "state", "connected", "event" (every event), "reset" or "error". Returns a function that stops it. */
@@ -94,6 +95,7 @@ export class Herald {
   /** Ends the connection for good: no reconnect. */
   close() {
     this.closing = true;
+    this.runs++;
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
     if (this.link) this.link.close();
@@ -109,11 +111,19 @@ export class Herald {
     return this.currentToken;
   }
 
+  /**
+   * One round over the transports. A round that close() overtook stops, and closes what it opened,
+   * even if connect() has started another since: two rounds would both link, and the first link
+   * would be left open.
+   */
   async open() {
+    const run = this.runs;
+    const ended = () => this.closing || run !== this.runs;
     let token;
     try {
       token = await this.token(false);
     } catch (e) {
+      if (ended()) return;
       // Asked after a refusal or a drop, when the token service may be out of reach too: retried
       // like a connection that failed, or the client would stay "reconnecting" for good.
       this.emit("error", { code: "token-failed", message: String(e && e.message || e) });
@@ -122,10 +132,10 @@ export class Herald {
     }
     let unauthorized = false;
     for (const name of this.options.transports) {
-      if (this.closing) return;
+      if (ended()) return;
       try {
         const link = await TRANSPORTS[name](this, token);
-        if (this.closing) return link.close();
+        if (ended()) return link.close();
         this.linked(link);
         this.attempt = 0;
         this.scheduleRefresh(token);
@@ -135,6 +145,7 @@ export class Herald {
         this.emit("error", Object.assign({ transport: name, message: String(e && e.message || e) }, e && e.code ? { code: e.code } : {}));
       }
     }
+    if (ended()) return;
     if (unauthorized && typeof this.options.token !== "function") {
       // A token given as a string is all there is: the node would refuse every retry the same way.
       this.close();

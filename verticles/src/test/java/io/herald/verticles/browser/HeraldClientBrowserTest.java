@@ -269,6 +269,26 @@ class HeraldClientBrowserTest {
     assertEquals("closed", browser.asyncScript("connecting.then(done);"), "connect() rejects with code closed");
   }
 
+  /**
+   * close() then connect() while the first connect() is still opening: both rounds went on, both
+   * linked, and the first link was left open beside the second, a socket nothing would close. The
+   * round that close() overtook must stop.
+   */
+  @Test
+  void connectAfterCloseWhileConnectingLeavesOneConnection() {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const client = window.again = heraldClient({token: tokenFor('sub=again'), transports: ['websocket']});"
+        + " client.connect();"
+        + " client.close();"
+        + " const info = await client.connect();"
+        + " return {user: info.user};"
+        + " })().then(done, e => done({error: String(e && e.code || e)}));");
+    assertEquals(Map.of("user", "again"), outcome);
+    awaitConnections(1);
+    browser.script("again.close();");
+    awaitConnections(0);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
