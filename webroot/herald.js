@@ -21,6 +21,20 @@ function expiryOf(token) {
   }
 }
 
+/**
+ * Calls a page's listener or handler. One that throws is the page's bug: it is reported as any
+ * uncaught error would be, and neither keeps the others from running nor reaches the transport
+ * that delivered the event (an SSE stream took it for its own end, and was dropped and reopened).
+ */
+function safely(fn, ...args) {
+  try {
+    fn(...args);
+  } catch (e) {
+    if (typeof reportError === "function") reportError(e);
+    else setTimeout(() => { throw e; });
+  }
+}
+
 export class Herald {
   /**
    * @param {string} url the node, e.g. "http://localhost:8080" (default: the page's origin)
@@ -60,7 +74,7 @@ export class Herald {
   }
 
   emit(kind, value) {
-    (this.listeners[kind] || []).forEach((listener) => listener(value));
+    (this.listeners[kind] || []).forEach((listener) => safely(listener, value));
   }
 
   setState(state) {
@@ -239,7 +253,7 @@ export class Herald {
     this.recent.add(address + " " + event.id);
     if (this.recent.size > 512) this.recent.delete(this.recent.values().next().value);
     this.emit("event", event);
-    (this.handlers.get(address) || []).forEach((handler) => handler(event.data, event));
+    (this.handlers.get(address) || []).forEach((handler) => safely(handler, event.data, event));
   }
 
   reset(address, position) {

@@ -289,6 +289,35 @@ class HeraldClientBrowserTest {
     awaitConnections(0);
   }
 
+  /**
+   * A page's handler that throws is the page's bug, not the connection's. Over SSE the exception
+   * went up through the stream reader, which took the stream for ended: the client dropped it
+   * (with whatever else the same read had brought) and reconnected, once per such event. Here the
+   * first event's handler throws: the client stays connected on the same stream and the next event
+   * arrives.
+   */
+  @Test
+  void aHandlerThatThrowsDoesNotBreakTheSseStream() {
+    browser.asyncScript("(async () => {"
+        + " const client = window.thrower = heraldClient({token: tokenFor('sub=thrower&roles=publisher'), transports: ['sse']});"
+        + " window.handled = []; window.states = []; window.pageErrors = [];"
+        + " window.addEventListener('error', e => { pageErrors.push(String(e.message)); e.preventDefault(); });"
+        + " client.on('state', s => states.push(s));"
+        + " await client.subscribe('public.fragile', (data) => { handled.push(data); if (data === 'first') throw new Error('page bug'); });"
+        + " await client.connect();"
+        + " window.publish = (data) => client.token(false).then(token => fetch('/api/publish', {method: 'POST',"
+        + "   body: JSON.stringify({address: 'public.fragile', data}), headers: {Authorization: 'Bearer ' + token}}));"
+        + " await publish('first');"
+        + " return true;"
+        + " })().then(done, e => done(String(e)));");
+    browser.await("the first event", "handled.includes('first')");
+    browser.asyncScript("publish('second').then(() => done(true));");
+    browser.await("the second event", "handled.includes('second')");
+    assertEquals(List.of("connecting", "connected"), browser.script("return states;"), "never disconnected");
+    List<String> pageErrors = browser.script("return pageErrors;");
+    assertEquals(1, pageErrors.size(), () -> "the page's error is reported to the page, once: " + pageErrors);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
