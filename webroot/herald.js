@@ -207,12 +207,25 @@ export class Herald {
     }, wait);
   }
 
-  /** A transport is up and knows who it is: its cursors fill in the addresses the client has none for. */
+  /**
+   * A transport is up and knows who it is: its cursors fill in the addresses the client has none
+   * for, among those it wants (an address unsubscribed while the transport opened keeps none).
+   */
   opened(info) {
     this.connection = info;
     for (const [address, position] of Object.entries(info.positions || {})) {
-      if (!(address in this.positions)) this.positions[address] = position;
+      if (!(address in this.positions) && this.wants(address)) this.positions[address] = position;
     }
+  }
+
+  /**
+   * Whether the client keeps a cursor for `address`: one it subscribed to, or its user channel.
+   * Not one unsubscribed while a register or a stream was on its way: a later subscribe would
+   * resume from that old cursor and replay what was published while the page was away.
+   */
+  wants(address) {
+    const user = this.connection && this.connection.user;
+    return this.handlers.has(address) || (!!user && address === "user." + user);
   }
 
   /**
@@ -257,6 +270,7 @@ export class Herald {
   }
 
   reset(address, position) {
+    if (!this.wants(address)) return;
     this.positions[address] = position;
     this.emit("reset", { address, position });
   }
@@ -436,7 +450,8 @@ class FrameLink {
     if (since) this.resuming.add(address);
     try {
       const ack = await this.call(since ? { type: "register", address, since } : { type: "register", address });
-      if (ack.position && !(address in this.client.positions)) this.client.positions[address] = ack.position;
+      const client = this.client;
+      if (ack.position && client.wants(address) && !(address in client.positions)) client.positions[address] = ack.position;
     } finally {
       this.resuming.delete(address);
     }

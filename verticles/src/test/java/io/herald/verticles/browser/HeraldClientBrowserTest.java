@@ -318,6 +318,34 @@ class HeraldClientBrowserTest {
     assertEquals(1, pageErrors.size(), () -> "the page's error is reported to the page, once: " + pageErrors);
   }
 
+  /**
+   * An unsubscribe while the register (over SSE: the new stream) is still on its way: the
+   * register's ack (the stream's connected event), arriving after it, stored its position as the
+   * address's cursor again. A later subscribe to the address then
+   * resumed from that old cursor and replayed everything published while the page was not
+   * subscribed (a component that mounts, unmounts and mounts again meets exactly this).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sockjs", "sse"})
+  void aSubscribeAfterAnUnsubscribeStartsFromNowNotFromAnOldCursor(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const client = heraldClient({token: tokenFor('sub=toggler&groups=toggle&roles=publisher'), transports: [arguments[0]]});"
+        + " await client.connect();"
+        + " const received = [];"
+        + " const handler = (data) => received.push(data);"
+        + " const first = client.subscribe('group.toggle', handler);"
+        + " await client.unsubscribe('group.toggle', handler);"
+        + " await first;"
+        + " for (const n of [1, 2, 3]) await client.publish('group.toggle', 'while away ' + n);"
+        + " await client.subscribe('group.toggle', handler);"
+        + " await client.publish('group.toggle', 'after');"
+        + " await new Promise(resolve => { const check = () => received.includes('after') ? resolve() : setTimeout(check, 50); check(); });"
+        + " client.close();"
+        + " return {received};"
+        + " })().then(done, e => done({error: String(e && e.code || e)}));", transport);
+    assertEquals(Map.of("received", List.of("after")), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
