@@ -54,6 +54,12 @@ public final class AddressLog implements IdentifiedDataSerializable {
     return new Position(epoch, lastSeq);
   }
 
+  /**
+   * Reads what the retention allows after {@code afterSeq}. Age drops the oldest events only, as
+   * {@link #expire} does: events carry their publisher's clock, which may be behind the one before
+   * it, and an event left out from the middle would be a gap that the page's first sequence number
+   * does not tell.
+   */
   public HistoryPage read(long afterSeq, int limit, Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
     List<StoredEvent> out = new ArrayList<>(Math.min(limit, events.count()));
@@ -61,10 +67,12 @@ public final class AddressLog implements IdentifiedDataSerializable {
     long seq = lastSeq - events.count() + 1;
     for (int i = 0, at = events.first(); i < events.count(); i++, seq++, at = events.next(at)) {
       long ts = events.ts(at);
-      if (ts < oldestAllowed) {
-        continue;
+      if (firstSeq > lastSeq) {
+        if (ts < oldestAllowed) {
+          continue;
+        }
+        firstSeq = seq;
       }
-      firstSeq = Math.min(firstSeq, seq);
       if (seq > afterSeq && out.size() < limit) {
         out.add(new StoredEvent(seq, events.type(at), ts, events.data(at)));
       }

@@ -46,6 +46,25 @@ class AddressLogTest {
     assertEquals(List.of(3L), seqs(log.read(0, 100, FIVE, 95_000)));
   }
 
+  /**
+   * Events are stamped by the clock of the node that published them, and those clocks disagree (or
+   * one steps back), so an event may carry an earlier time than the one before it. Age drops the
+   * oldest events, as a trim at append does: a read must not leave out an older-stamped event in the
+   * middle while keeping the one before it, which tells a resuming client nothing was missed.
+   */
+  @Test
+  void anEventStampedEarlierThanTheOneBeforeItIsNotLeftOutOfAPage() {
+    AddressLog log = new AddressLog("E1");
+    log.append("message", 50_000, "1", FIVE, 50_000);
+    log.append("message", 10_000, "2", FIVE, 10_000);
+    log.append("message", 60_000, "3", FIVE, 60_000);
+    HistoryPage page = log.read(1, 100, FIVE, 100_000);
+    assertTrue(page.continues(new Position("E1", 1)));
+    assertEquals(List.of(2L, 3L), seqs(page), "event 2 follows event 1, which is still kept");
+    assertEquals(List.of(1L, 2L, 3L), seqs(log.read(0, 100, FIVE, 100_000)));
+    assertEquals(List.of(3L), seqs(log.read(0, 100, FIVE, 111_000)), "once event 1 is too old, event 2 goes with it");
+  }
+
   @Test
   void aPageContinuesACursorOnlyInItsEpochAndWithinWhatIsKept() {
     AddressLog log = new AddressLog("E1");

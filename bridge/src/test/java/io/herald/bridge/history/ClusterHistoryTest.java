@@ -199,6 +199,30 @@ class ClusterHistoryTest {
     assertEquals(IntStream.rangeClosed(6, 11).boxed().toList(), numbers(onB.events("message")));
   }
 
+  /**
+   * An event's time is the clock of the node that published it. Here B's clock is an hour and a half
+   * behind A's (the retention is an hour): its event, between two of A's, looks too old to whoever
+   * reads history by A's clock, while A's first event does not. A client resuming after that first
+   * event used to be given the third without the second, and no reset: a silent gap. Any skew does
+   * the same for reads at the retention's boundary.
+   */
+  @Test
+  void anEventStampedBySlowerClockIsNotSkippedByAResume() {
+    String address = "user.skewed";
+    long now = System.currentTimeMillis();
+    String first = await(HeraldNode.of(a).sequencer().publish(address, "message", new JsonObject().put("n", 1), now));
+    await(HeraldNode.of(b).sequencer().publish(address, "message", new JsonObject().put("n", 2), now - 90 * 60_000));
+    await(HeraldNode.of(a).sequencer().publish(address, "message", new JsonObject().put("n", 3), now));
+    SseClient resumed = subscribe(serverB, address, first);
+    await(resumed.nth("message", 1));
+    assertEquals(List.of(), resumed.events("reset"));
+    assertEquals(List.of(2), numbers(resumed.events("message")).subList(0, 1), "the event after the cursor comes first");
+    await(resumed.nth("message", 2));
+    assertEquals(List.of(2, 3), numbers(resumed.events("message")));
+    // The client's pool to a server is small, and the other tests' streams stay open.
+    await(resumed.close());
+  }
+
   @Test
   void historySurvivesTheCrashOfAnyOneMember() throws Exception {
     TestCluster small = new TestCluster();
