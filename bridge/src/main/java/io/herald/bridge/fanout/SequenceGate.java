@@ -9,6 +9,8 @@ import io.herald.bridge.history.StoredEvent;
 import io.herald.bridge.metrics.DropReason;
 import io.herald.bridge.metrics.HeraldMetrics;
 import io.vertx.core.Vertx;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -21,6 +23,11 @@ import java.util.function.Consumer;
  * that arrive early. If the missing ones do not turn up within {@code gapWait} (their publisher died
  * between the append and the publish), it reads them from history, where they are since the append
  * came first.
+ *
+ * <p>An event of another epoch than the gate's starts a new history only if history says that epoch
+ * is its own: a late publish from a history that was lost, or a service re-publishing an event with
+ * its position, must not take every subscriber back to an old epoch (a reset, then the current
+ * epoch's events again from its first).
  *
  * <p>Confined to the hub's event loop.
  */
@@ -35,6 +42,9 @@ final class SequenceGate {
   private final Consumer<EncodedEvent> next;
   private final HeraldMetrics metrics;
   private final TreeMap<Long, EncodedEvent> early = new TreeMap<>();
+  // Events of epochs other than the gate's, held while history is asked which epoch is its own.
+  private final Map<String, TreeMap<Long, EncodedEvent>> unconfirmed = new LinkedHashMap<>();
+  private boolean confirming;
   // Where the address stands: kept as text and number, not as the last event's position, which
   // would be a young object stored into this long-lived gate on every event (a card for each young
   // collection to scan). The epoch is null until the gate is started.
@@ -73,11 +83,9 @@ final class SequenceGate {
       return;
     }
     if (!p.epoch().equals(lastEpoch)) {
-      // The address's first history, or its history was lost and begun again under a new epoch:
-      // numbering starts over at 1.
-      early.clear();
-      lastEpoch = p.epoch();
-      lastSeq = 0;
+      unconfirmed.computeIfAbsent(p.epoch(), epoch -> new TreeMap<>()).put(p.seq(), event);
+      confirmEpoch();
+      return;
     }
     if (p.seq() <= lastSeq) {
       metrics.dropped(DropReason.DUPLICATE, 1);
@@ -92,6 +100,39 @@ final class SequenceGate {
     armGapTimer();
   }
 
+  /**
+   * Asks history for its epoch and moves to it if events of it are held: the address's first
+   * history, or its history was lost and begun again, and numbering starts over at 1. Events of any
+   * other epoch are not history's and are dropped. If history cannot be read, the events are taken
+   * as they come, as before there was this check.
+   */
+  private void confirmEpoch() {
+    if (confirming || closed) {
+      return;
+    }
+    confirming = true;
+    history.head(address).onComplete(read -> {
+      confirming = false;
+      if (closed) {
+        return;
+      }
+      var held = new java.util.ArrayList<>(unconfirmed.entrySet());
+      unconfirmed.clear();
+      for (Map.Entry<String, TreeMap<Long, EncodedEvent>> epoch : held) {
+        if (!epoch.getKey().equals(lastEpoch)) {
+          if (read.succeeded() && !epoch.getKey().equals(read.result().epoch())) {
+            metrics.dropped(DropReason.STALE_EPOCH, epoch.getValue().size());
+            continue;
+          }
+          early.clear();
+          lastEpoch = epoch.getKey();
+          lastSeq = 0;
+        }
+        epoch.getValue().values().forEach(this::offer);
+      }
+    });
+  }
+
   private void armGapTimer() {
     if (gapTimer < 0 && !closed) {
       gapTimer = vertx.setTimer(gapWaitMillis, id -> {
@@ -104,6 +145,7 @@ final class SequenceGate {
   void close() {
     closed = true;
     early.clear();
+    unconfirmed.clear();
     if (gapTimer >= 0) {
       vertx.cancelTimer(gapTimer);
       gapTimer = -1;

@@ -10,6 +10,8 @@ public enum DropReason {
   GAP("gap"),
   /** A position beyond history's head: a publisher set the position header itself. */
   BEYOND_HEAD("beyond-head"),
+  /** A position of an epoch that is not history's: published late from a history that was lost, or re-published by a service. */
+  STALE_EPOCH("stale-epoch"),
   /** Frames waiting for a client that could not keep up, discarded when its queue overflowed (it resumes on reconnect). */
   SLOW_CONSUMER("slow-consumer");
 

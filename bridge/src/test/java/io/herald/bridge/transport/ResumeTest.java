@@ -227,6 +227,26 @@ class ResumeTest {
     assertEquals(event.id(), history.getJsonArray("events").getJsonObject(0).getString("id"));
   }
 
+  /**
+   * An event of an epoch that is not history's: one appended before the address's history was lost
+   * and published after the new epoch began (a late bus message), or a service re-publishing an
+   * event with its position. The gate took any new epoch for the address's new history: it went
+   * back to the old one, every subscriber got a reset and the stale event, then another reset and
+   * the current epoch's events again from its first.
+   */
+  @Test
+  void anEventOfAnEpochHistoryIsNotInIsNotDelivered() {
+    SseClient sse = sse("/sse?address=" + INBOX, null);
+    publish(INBOX, 1, 1);
+    await(sse.nth("message", 1));
+    vertx.eventBus().publish(INBOX, new JsonObject().put("n", -1),
+        BusEnvelopes.positioned(new Position("Lost0epoch", 1), "message", System.currentTimeMillis()));
+    publish(INBOX, 2, 3);
+    await(sse.nth("message", 3));
+    assertEquals(range(1, 3), numbers(sse.events("message")));
+    assertEquals(List.of(), sse.events("reset"));
+  }
+
   @Test
   void anEventWhosePositionHistoryNeverGaveCannotSilenceTheAddress() throws InterruptedException {
     SseClient sse = sse("/sse?address=" + INBOX, null);
