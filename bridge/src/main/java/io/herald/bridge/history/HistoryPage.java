@@ -26,7 +26,8 @@ public record HistoryPage(String epoch, long firstSeq, long lastSeq, List<Stored
   public boolean continues(Position cursor) {
     if (cursor.epoch().isEmpty()) {
       // Subscribed before the address had any history: every event since is still here, or not.
-      return firstSeq <= 1;
+      // Such a cursor is only ever at 0; one past it names no history, so it cannot be continued.
+      return cursor.seq() == 0 && firstSeq <= 1;
     }
     return cursor.epoch().equals(epoch) && cursor.seq() >= firstSeq - 1 && cursor.seq() <= lastSeq;
   }

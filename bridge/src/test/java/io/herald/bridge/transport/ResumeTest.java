@@ -172,6 +172,21 @@ class ResumeTest {
     await(sse.nth("reset", 1));
   }
 
+  /**
+   * A cursor without an epoch is the start of an address that had no history yet, and only ever
+   * {@code .0}. One with a number (a client's own invention, or a mangled id) claimed the events up
+   * to that number without a reset, and the client silently missed them.
+   */
+  @Test
+  void aCursorWithoutAnEpochPastTheStartIsAReset() {
+    publish(INBOX, 1, 3);
+    SseClient sse = sse("/sse?address=" + INBOX + "&lastEventId=.2", null);
+    publish(INBOX, 4, 4);
+    await(sse.nth("message", 1));
+    assertEquals(List.of(4), numbers(sse.events("message")), "nothing is replayed after a cursor history cannot continue");
+    assertEquals(1, sse.events("reset").size());
+  }
+
   @Test
   void webSocketAndSockJsResumeFromSince() {
     for (Function<Integer, io.vertx.core.Future<FrameClient>> open : List.<Function<Integer, io.vertx.core.Future<FrameClient>>>of(
