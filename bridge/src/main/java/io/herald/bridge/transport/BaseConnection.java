@@ -57,6 +57,8 @@ public abstract class BaseConnection implements ClientConnection {
   private final Cursors positions = new Cursors();
   // Empty for nearly every connection nearly all the time, so only allocated while in use.
   private Set<String> catchingUp = Set.of();
+  // Those of them subscribed without a cursor: their catch-up starts from the node's live position.
+  private Set<String> fromNow = Set.of();
   // Group -> whether the server joined the connection to it. A group the client joined itself (its
   // token let it subscribe there) is re-checked on a token refresh like any subscription; one the
   // server joined it to is not: the server decided.
@@ -250,6 +252,9 @@ public abstract class BaseConnection implements ClientConnection {
         if (since != null && subscriptions.contains(address) && positions.has(address)) {
           positions.moveTo(address, since);
           startCatchUp(address);
+          if (!fromNow.isEmpty() && fromNow.remove(address) && fromNow.isEmpty()) {
+            fromNow = Set.of();
+          }
         }
         return null;
       });
@@ -257,6 +262,12 @@ public abstract class BaseConnection implements ClientConnection {
     boolean history = runtime.history().keeps(address);
     if (history) {
       startCatchUp(address);
+      if (since == null) {
+        if (fromNow.isEmpty()) {
+          fromNow = new HashSet<>(4);
+        }
+        fromNow.add(address);
+      }
     }
     Future<Void> registration = runtime.hub().subscribe(address, this);
     return registration.transform(done -> {
@@ -449,6 +460,16 @@ public abstract class BaseConnection implements ClientConnection {
     }
   }
 
+  /** Whether the address's catch-up starts from the node's live position rather than a cursor the client gave. */
+  final boolean startedFromNow(String address) {
+    return !fromNow.isEmpty() && fromNow.contains(address);
+  }
+
+  /** Moves the cursor without telling the client: for a catch-up that found a better start for it. */
+  final void restartAt(String address, Position start) {
+    positions.moveTo(address, start);
+  }
+
   /** Tells the client its cursor could not be continued and moves it to {@code head}. */
   final void sendReset(String address, Position head) {
     runtime.node().metrics().reset();
@@ -460,6 +481,9 @@ public abstract class BaseConnection implements ClientConnection {
   final void caughtUp(String address) {
     if (!catchingUp.isEmpty() && catchingUp.remove(address) && catchingUp.isEmpty()) {
       catchingUp = Set.of();
+    }
+    if (!fromNow.isEmpty() && fromNow.remove(address) && fromNow.isEmpty()) {
+      fromNow = Set.of();
     }
   }
 
@@ -561,6 +585,7 @@ public abstract class BaseConnection implements ClientConnection {
     subscriptions.clear();
     positions.clear();
     catchingUp = Set.of();
+    fromNow = Set.of();
     early = List.of();
     groups = Map.of();
     queue.close();

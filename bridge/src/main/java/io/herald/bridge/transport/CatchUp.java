@@ -36,6 +36,7 @@ final class CatchUp {
     }
     // At most half the queue, so that a page fits beside what the stream's other addresses queue meanwhile.
     int pageSize = Math.max(1, Math.min(PAGE, connection.runtime.options().getQueueSize() / 2));
+    Position liveAtRead = connection.runtime.hub().position(address);
     return connection.runtime.history().read(address, from.seq(), pageSize)
         .recover(e -> Future.succeededFuture(null))
         .compose(page -> {
@@ -48,8 +49,17 @@ final class CatchUp {
             connection.caughtUp(address);
             return Future.succeededFuture();
           }
+          if (!page.continues(from) && connection.startedFromNow(address) && !page.epoch().equals(from.epoch()) && page.firstSeq() <= 1
+              && rounds < MAX_ROUNDS) {
+            // The client asked for events from now, and the node's live stream still stands in an
+            // epoch history no longer has (dropped after a day idle, or lost): the client missed
+            // nothing, and starts at the beginning of history's epoch, whose events this node's
+            // stream has not handed out yet.
+            connection.restartAt(address, page.lastSeq() == 0 ? Position.NONE : new Position(page.epoch(), 0));
+            return round(connection, address, rounds + 1);
+          }
           boolean full = deliver(connection, address, from, page) == pageSize;
-          if (full || behindLive(connection, address) && rounds < MAX_ROUNDS) {
+          if (full || behindLive(connection, address, liveAtRead) && rounds < MAX_ROUNDS) {
             return connection.drained().compose(v -> round(connection, address, rounds + 1));
           }
           connection.caughtUp(address);
@@ -70,13 +80,18 @@ final class CatchUp {
     return page.events().size();
   }
 
-  /** Whether the node handed out events of the address that this connection has not had. */
-  private static boolean behindLive(BaseConnection connection, String address) {
+  /**
+   * Whether the node handed out events of the address that this connection has not had. In another
+   * epoch than the connection's, only if the node's stream moved since the read: one that still
+   * stands where it stood then is in an epoch history no longer has, and reading again would find
+   * nothing new (it used to, up to {@link #MAX_ROUNDS} times).
+   */
+  private static boolean behindLive(BaseConnection connection, String address, Position liveAtRead) {
     Position live = connection.runtime.hub().position(address);
     Position mine = connection.position(address);
     if (live == null || mine == null || live.epoch().isEmpty()) {
       return false;
     }
-    return live.sameEpoch(mine) ? live.seq() > mine.seq() : true;
+    return live.sameEpoch(mine) ? live.seq() > mine.seq() : !live.equals(liveAtRead);
   }
 }

@@ -11,6 +11,7 @@ import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.address.RuleSet;
 import io.herald.bridge.auth.JwtAuthenticator;
 import io.herald.bridge.auth.JwtSettings;
+import io.herald.bridge.history.hazelcast.HazelcastHistoryStore;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
 import io.herald.bridge.support.Http;
@@ -102,6 +103,10 @@ class ClusterHistoryTest {
 
   private static List<Long> seqs(List<Event> events) {
     return events.stream().map(e -> Position.parse(e.id()).seq()).toList();
+  }
+
+  private static HazelcastInstance hazelcast(Vertx member) {
+    return ((HazelcastClusterManager) ((VertxInternal) member).clusterManager()).getHazelcastInstance();
   }
 
   private static List<Long> oneTo(int n) {
@@ -221,6 +226,30 @@ class ClusterHistoryTest {
     assertEquals(List.of(2, 3), numbers(resumed.events("message")));
     // The client's pool to a server is small, and the other tests' streams stay open.
     await(resumed.close());
+  }
+
+  /**
+   * History of an address nobody published to or read for a day is dropped (the map's max-idle;
+   * here evicted at once), while a subscriber on A still stands at its last position. A client that
+   * subscribes there afresh, with no cursor, has nothing history could fail to continue: it gets no
+   * reset, and the events that follow.
+   */
+  @Test
+  void aClientWithoutCursorGetsNoResetWhereHistoryWasDropped() {
+    String address = "user.dropped";
+    SseClient staying = subscribe(serverA, address, null);
+    await(publish(serverA, address, 1));
+    await(staying.nth("message", 1));
+    hazelcast(a).getMap(HazelcastHistoryStore.MAP).evict(address);
+    SseClient fresh = subscribe(serverA, address, null);
+    await(publish(serverB, address, 2));
+    await(fresh.nth("message", 1));
+    assertEquals(List.of(2), numbers(fresh.events("message")));
+    assertEquals(List.of(), fresh.events("reset"), "no cursor, nothing missed");
+    await(staying.nth("message", 2));
+    assertEquals(1, staying.events("reset").size(), "the subscriber from the old epoch is told");
+    await(staying.close());
+    await(fresh.close());
   }
 
   @Test
