@@ -1,6 +1,7 @@
 package io.herald.bridge.history;
 
 import io.herald.bridge.address.AddressPattern;
+import io.herald.bridge.address.AddressSyntax;
 import io.herald.bridge.auth.Identity;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,8 +58,15 @@ public final class HistoryPolicy {
     return new HistoryPolicy(List.copyOf(entries));
   }
 
-  /** @return the address's retention, or {@code null} if it keeps no history */
+  /**
+   * @return the address's retention, or {@code null} if it keeps no history: Herald's own addresses
+   *     ({@code herald.}: events to everyone, lifecycle events, requests between nodes) never do,
+   *     whatever the patterns, so that a {@code **} pattern does not make them wait for history
+   */
   public Retention retentionFor(String address) {
+    if (address.startsWith(AddressSyntax.RESERVED_PREFIX)) {
+      return null;
+    }
     for (Entry entry : entries) {
       if (entry.pattern().matches(address, Identity.ANONYMOUS)) {
         return entry.retention();

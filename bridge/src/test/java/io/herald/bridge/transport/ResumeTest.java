@@ -262,6 +262,33 @@ class ResumeTest {
     assertEquals(List.of(), sse.events("reset"));
   }
 
+  /**
+   * {@code --history **=...} keeps history for every address clients can name. Herald's own bus
+   * addresses ({@code herald.}) are not among them, yet the interceptor held back every publish to
+   * them for an append: events to everyone (which have no history, PROTOCOL.md) and the connection
+   * lifecycle events services consume were stored, waited for the store, and were dropped whenever
+   * history could not be written.
+   */
+  @Test
+  void historyForEveryAddressLeavesHeraldsOwnAddressesOut() throws Exception {
+    Vertx everywhere = Vertx.vertx();
+    try {
+      HeraldNode node = HeraldNode.install(everywhere, HistoryPolicy.parse("**=100/1h"));
+      BridgeServer other = await(BridgeServer.start(everywhere, new BridgeOptions(), AllowListRules.defaults()));
+      SseClient sse = await(SseClient.connect(client, other.port(), "/sse?address=public.news"));
+      await(sse.connected());
+      await(node.publish("everyone", "message", new JsonObject().put("n", 0), System.currentTimeMillis()));
+      await(sse.nth("message", 1));
+      await(node.publish("public.news", "message", new JsonObject().put("n", 1), System.currentTimeMillis()));
+      Event news = await(sse.nth("message", 2));
+      assertNotNull(Position.parse(news.id()), "public.news keeps history: " + news.id());
+      assertEquals(Position.NONE, await(node.history().head("herald.everyone")));
+      assertEquals(Position.NONE, await(node.history().head("herald.connection.opened")));
+    } finally {
+      everywhere.close().await();
+    }
+  }
+
   @Test
   void anEventWhosePositionHistoryNeverGaveCannotSilenceTheAddress() throws InterruptedException {
     SseClient sse = sse("/sse?address=" + INBOX, null);
