@@ -9,6 +9,7 @@ import io.herald.bridge.history.StoredEvent;
 import io.herald.bridge.metrics.DropReason;
 import io.herald.bridge.metrics.HeraldMetrics;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,7 +72,7 @@ final class SequenceGate {
   void start(Position head) {
     lastEpoch = head.epoch();
     lastSeq = head.seq();
-    var held = new java.util.ArrayList<>(early.values());
+    var held = new ArrayList<>(early.values());
     early.clear();
     held.forEach(this::offer);
   }
@@ -116,7 +117,7 @@ final class SequenceGate {
       if (closed) {
         return;
       }
-      var held = new java.util.ArrayList<>(unconfirmed.entrySet());
+      var held = new ArrayList<>(unconfirmed.entrySet());
       unconfirmed.clear();
       for (Map.Entry<String, TreeMap<Long, EncodedEvent>> epoch : held) {
         if (!epoch.getKey().equals(lastEpoch)) {
