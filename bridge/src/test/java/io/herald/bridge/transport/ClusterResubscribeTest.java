@@ -44,6 +44,9 @@ class ClusterResubscribeTest {
         await(HeraldNode.of(member).publish(address, "message", "old-" + i, System.currentTimeMillis()));
       }
       SilentWebSocket client = await(SilentWebSocket.connect(member, server.port(), "/ws"));
+      // As a real client does, it speaks once the handshake is answered: frames written behind the
+      // upgrade request in the same packet can be taken by the HTTP decoder and lost.
+      frame(client, f -> "welcome".equals(f.getString("type")));
       await(client.sendTexts(List.of(register(address, "r1").encode(), unregister(address, "u2").encode(), register(address, "r3").encode())));
       JsonObject last = frame(client, f -> "r3".equals(f.getValue("ref")));
       JsonObject first = frame(client, f -> "r1".equals(f.getValue("ref")));
