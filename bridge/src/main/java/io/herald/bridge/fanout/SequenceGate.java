@@ -84,9 +84,17 @@ final class SequenceGate {
       return;
     }
     if (!p.epoch().equals(lastEpoch)) {
-      unconfirmed.computeIfAbsent(p.epoch(), epoch -> new TreeMap<>()).put(p.seq(), event);
-      confirmEpoch();
-      return;
+      if (lastEpoch.isEmpty() && p.seq() == 1 && unconfirmed.isEmpty()) {
+        // The address had no history when its consumer started, and this is the first event of the
+        // history begun since: nothing older to be taken back to, so no read of history's epoch (the
+        // first event of every new address on every node would otherwise wait for one).
+        lastEpoch = p.epoch();
+        lastSeq = 0;
+      } else {
+        unconfirmed.computeIfAbsent(p.epoch(), epoch -> new TreeMap<>()).put(p.seq(), event);
+        confirmEpoch();
+        return;
+      }
     }
     if (p.seq() <= lastSeq) {
       metrics.dropped(DropReason.DUPLICATE, 1);

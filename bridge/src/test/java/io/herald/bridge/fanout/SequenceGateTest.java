@@ -7,17 +7,22 @@ import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.envelope.EncodedEvent;
 import io.herald.bridge.envelope.EventIds;
 import io.herald.bridge.history.History;
+import io.herald.bridge.history.HistoryPage;
+import io.herald.bridge.history.HistoryStore;
 import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.history.LocalHistoryStore;
 import io.herald.bridge.history.Position;
+import io.herald.bridge.history.Retention;
 import io.herald.bridge.support.Http;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +121,62 @@ class SequenceGateTest {
     }
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(collector),
         "every event reaches the subscriber within seconds, though nothing more is published to the address");
+  }
+
+  /** The real local store, counting the reads made of it. */
+  private static final class CountingStore implements HistoryStore {
+    final LocalHistoryStore store = new LocalHistoryStore();
+    final AtomicInteger reads = new AtomicInteger();
+
+    @Override
+    public Future<Position> append(String address, String type, long ts, String dataJson, Retention retention) {
+      return store.append(address, type, ts, dataJson, retention);
+    }
+
+    @Override
+    public Future<HistoryPage> read(String address, long afterSeq, int limit, Retention retention) {
+      reads.incrementAndGet();
+      return store.read(address, afterSeq, limit, retention);
+    }
+
+    @Override
+    public long ownedAddresses() {
+      return store.ownedAddresses();
+    }
+  }
+
+  /**
+   * An address whose history begins after its consumer started: its first event is let through at
+   * once, without asking history whether its epoch is history's (the first event of each new
+   * address on each node would otherwise wait for a read); a later event of another epoch still is.
+   */
+  @Test
+  void theFirstHistoryOfAnAddressIsTakenWithoutARead() throws InterruptedException {
+    CountingStore store = new CountingStore();
+    history = new History(HistoryPolicy.parse("user.**=6/1h"), store);
+    hub = on(() -> new SubscriptionHub(vertx, new EventIds(), history));
+    Collector collector = new Collector();
+    await(on(() -> hub.subscribe(ADDRESS, collector)));
+    int readsAtStart = store.reads.get();
+    publish(append(1), 1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (seqs(collector).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of(1L), seqs(collector));
+    assertEquals(readsAtStart, store.reads.get(), "no history read for the address's first event");
+
+    // An event of an epoch history does not have is still checked, and dropped.
+    publish(new Position("stale", 7), 7);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (store.reads.get() == readsAtStart && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    publish(append(2), 2);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!seqs(collector).contains(2L) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of(1L, 2L), seqs(collector), "the stale event is not delivered");
   }
 }
