@@ -11,6 +11,31 @@ function seen(mine, id) {
   return !!(a && b && a[1] === b[1] && Number(b[2]) <= Number(a[2]));
 }
 
+const PLAIN = /[A-Za-z0-9_:@-]/;
+
+/**
+ * The address of a user, as the node names it (docs/PROTOCOL.md, Targets): "user." and the sub as
+ * one address part, its letters, digits and _ - : @ kept and every other character written as the
+ * %XX escapes of its UTF-8 bytes: "auth0|42" is "user.auth0%7C42", "a.b@x.org" is "user.a%2Eb@x%2Eorg".
+ */
+function userAddress(sub) {
+  let part = "";
+  for (let i = 0; i < sub.length; i++) {
+    if (PLAIN.test(sub[i])) {
+      part += sub[i];
+      continue;
+    }
+    const cp = sub.codePointAt(i);   // a lone surrogate is its own code unit, as on the node
+    if (cp > 0xffff) i++;
+    const bytes = cp < 0x80 ? [cp]
+      : cp < 0x800 ? [0xc0 | cp >> 6, 0x80 | cp & 63]
+      : cp < 0x10000 ? [0xe0 | cp >> 12, 0x80 | cp >> 6 & 63, 0x80 | cp & 63]
+      : [0xf0 | cp >> 18, 0x80 | cp >> 12 & 63, 0x80 | cp >> 6 & 63, 0x80 | cp & 63];
+    for (const b of bytes) part += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return "user." + part;
+}
+
 /** Seconds-since-epoch expiry of a JWT, or null: read only to schedule the refresh, never trusted. */
 function expiryOf(token) {
   try {
@@ -36,6 +61,11 @@ function safely(fn, ...args) {
 }
 
 export class Herald {
+  /** The address of the user with this sub: what the node sends "to a user" on, and what resumes it. */
+  static userAddress(sub) {
+    return userAddress(sub);
+  }
+
   /**
    * @param {string} url the node, e.g. "http://localhost:8080" (default: the page's origin)
    * @param {object} [options]
@@ -225,7 +255,7 @@ export class Herald {
    */
   wants(address) {
     const user = this.connection && this.connection.user;
-    return this.handlers.has(address) || (!!user && address === "user." + user);
+    return this.handlers.has(address) || (!!user && address === userAddress(user));
   }
 
   /**
@@ -428,7 +458,7 @@ class FrameLink {
   async start(info) {
     const client = this.client;
     client.opened(info);
-    const own = info.user ? "user." + info.user : null;
+    const own = info.user ? userAddress(info.user) : null;
     if (own && own in client.positions && client.positions[own] !== info.positions[own]) {
       await this.subscribe(own);
     }

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * An address pattern of a rule: literal text, {@code *} for exactly one part, a final {@code **}
  * for one or more parts, and {@code {claim}} for a value of the identity's claim ({@code {sub}} the
  * user id, {@code {groups}} any of the user's groups). A placeholder must match the whole value, so
- * {@code user.{sub}} matches {@code user.alice} for alice and nothing else.
+ * {@code user.{sub}} matches {@code user.alice} for alice and nothing else. {@code {sub}} stands for
+ * the sub as one address part ({@link AddressSyntax#part}), as in the user's own address: for
+ * {@code auth0|42} it is {@code auth0%7C42}, and a sub with dots never spans several parts.
  */
 public final class AddressPattern {
 
@@ -79,8 +81,8 @@ public final class AddressPattern {
   }
 
   private static Literal literal(String source, String text) {
-    if (!text.matches("[A-Za-z0-9_:@-]+")) {
-      throw new IllegalArgumentException("address pattern may hold letters, digits, _ : @ -, '*', '**' and {claim}: " + source);
+    if (!text.matches("([A-Za-z0-9_:@-]|%[0-9A-F]{2})+")) {
+      throw new IllegalArgumentException("address pattern may hold letters, digits, _ : @ -, %XX escapes, '*', '**' and {claim}: " + source);
     }
     return new Literal(text);
   }
@@ -117,7 +119,9 @@ public final class AddressPattern {
       end = end < 0 ? address.length() : end;
       return end > at && matches(address, end, tokenIndex + 1, identity);
     }
-    for (String value : identity.claimValues(((Claim) token).name())) {
+    String claim = ((Claim) token).name();
+    for (String raw : identity.claimValues(claim)) {
+      String value = "sub".equals(claim) ? AddressSyntax.part(raw) : raw;
       if (!value.isEmpty() && address.startsWith(value, at) && matches(address, at + value.length(), tokenIndex + 1, identity)) {
         return true;
       }

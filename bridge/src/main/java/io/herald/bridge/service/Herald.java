@@ -50,7 +50,11 @@ public interface Herald {
     return new NodeHerald(vertx, HeraldNode.of(vertx), mapper);
   }
 
-  /** Every connection of the user (the token's {@code sub}), on every node and transport: {@code user.<subject>}. */
+  /**
+   * Every connection of the user (the token's {@code sub}, whatever it holds), on every node and
+   * transport: {@link io.herald.bridge.target.Targets#user user.<subject>}, the sub written as one
+   * address part ({@code auth0|42} is {@code user.auth0%7C42}).
+   */
   Recipient user(String subject);
 
   /** Every connection in the server-managed group ({@link #addToGroup}), and every subscriber of {@code group.<group>}. */

@@ -12,7 +12,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code user.<sub>}: every connection of that user, on any node and transport (each
- *       authenticated connection is subscribed to its user's address);
+ *       authenticated connection is subscribed to its user's address). The sub is written as one
+ *       address part ({@link AddressSyntax#part}): {@code auth0|42} is {@code user.auth0%7C42};
+ *       a sub of letters, digits and {@code _ - : @} is itself;
  *   <li>{@code group.<g>}: every connection joined to server-managed group {@code g}, and every one
  *       that subscribed to the address itself;
  *   <li>{@code connection.<id>}: that one connection, routed to the node that holds it;
@@ -26,7 +28,7 @@ import java.util.List;
  */
 public final class Targets {
 
-  public static final String USER_PREFIX = "user.";
+  public static final String USER_PREFIX = AddressSyntax.USER_PREFIX;
   public static final String GROUP_PREFIX = "group.";
   public static final String CONNECTION_PREFIX = "connection.";
   public static final String EVERYONE = "everyone";
@@ -36,8 +38,12 @@ public final class Targets {
 
   private Targets() {}
 
+  /**
+   * The address of a user: every path that turns a {@code sub} into an address comes here (the
+   * user channel, HTTP and Java targets, the rules' {@code {sub}}), so they all agree on it.
+   */
   public static String user(String subject) {
-    return USER_PREFIX + subject;
+    return USER_PREFIX + AddressSyntax.part(subject);
   }
 
   public static String group(String group) {

@@ -21,6 +21,10 @@ class AddressPatternTest {
           .put("level", 3).put("nested", new JsonObject().put("a", "b")));
   static final Identity DOTTED = new Identity("a.b", Set.of(), Set.of(), Long.MAX_VALUE, new JsonObject());
 
+  private static Identity identity(String sub) {
+    return new Identity(sub, Set.of(), Set.of(), Long.MAX_VALUE, new JsonObject());
+  }
+
   private static void matches(String pattern, Identity identity, String... addresses) {
     AddressPattern p = AddressPattern.parse(pattern);
     for (String address : addresses) {
@@ -72,10 +76,13 @@ class AddressPatternTest {
   }
 
   @Test
-  void dotsInAClaimValueAreMatchedLiterally() {
-    matches("user.{sub}", DOTTED, "user.a.b");
-    noMatch("user.{sub}", DOTTED, "user.a", "user.b", "user.a.b.c", "user.aXb");
-    matches("user.{sub}.**", DOTTED, "user.a.b.inbox");
+  void theSubIsOneAddressPartAsInTheUsersAddress() {
+    matches("user.{sub}", DOTTED, "user.a%2Eb");
+    noMatch("user.{sub}", DOTTED, "user.a.b", "user.a", "user.b", "user.a%2Eb.c", "user.aXb");
+    matches("user.{sub}.**", DOTTED, "user.a%2Eb.inbox");
+    noMatch("user.{sub}.**", DOTTED, "user.a.b.inbox");
+    matches("user.{sub}", identity("auth0|42"), "user.auth0%7C42");
+    matches("user.auth0%7C42", identity("auth0|42"), "user.auth0%7C42");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.support.Http;
+import io.herald.bridge.target.Targets;
 import io.herald.verticles.NodeDeployment;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -344,6 +345,54 @@ class HeraldClientBrowserTest {
         + " return {received};"
         + " })().then(done, e => done({error: String(e && e.code || e)}));", transport);
     assertEquals(Map.of("received", List.of("after")), outcome);
+  }
+
+  /**
+   * A user whose sub is not one plain address part (here an e-mail: its dots would split it) has the
+   * user channel {@code user.a%2Eb@example%2Ecom} on the node. herald.js named it {@code "user." + sub},
+   * kept no cursor for the channel it was really given, and after a dropped link the events published
+   * to the user while it was away never came.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sockjs", "sse"})
+  void theUserChannelOfASubWithDotsResumesAfterADrop(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const sub = 'a.b-' + arguments[0] + '@example.com';"
+        + " const token = tokenFor('sub=' + encodeURIComponent(sub) + '&roles=publisher');"
+        + " const client = heraldClient({token, transports: [arguments[0]], minDelay: 1000, maxDelay: 1000});"
+        + " const received = [];"
+        + " client.on('event', (e) => { if (e.type === 'note') received.push(e.data); });"
+        + " const until = (check) => new Promise(resolve => { const poll = () => check() ? resolve() : setTimeout(poll, 50); poll(); });"
+        + " const publish = async (n) => {"
+        + "   const response = await fetch('/api/publish', {method: 'POST', body: JSON.stringify({user: sub, type: 'note', data: n}),"
+        + "     headers: {Authorization: 'Bearer ' + await token(), 'Content-Type': 'application/json'}});"
+        + "   if (response.status !== 202) throw new Error('publish: ' + response.status);"
+        + " };"
+        + " await client.connect();"
+        + " await publish(1);"
+        + " await until(() => received.includes(1));"
+        + " const dropped = client.link;"
+        + " dropped.close();"
+        + " await until(() => client.state === 'reconnecting');"
+        + " await publish(2);"
+        + " await until(() => client.state === 'connected' && client.link !== dropped);"
+        + " await publish(3);"
+        + " await until(() => received.includes(3));"
+        + " const own = Herald.userAddress(sub);"
+        + " client.close();"
+        + " return {received, own, kept: own in client.positions};"
+        + " })().then(done, e => done({error: String(e && e.code || e)}));", transport);
+    String sub = "a.b-" + transport + "@example.com";
+    assertEquals(Map.of("received", List.of(1L, 2L, 3L), "own", Targets.user(sub), "kept", true), outcome);
+  }
+
+  /** herald.js names a user's address exactly as the node does, whatever the sub holds. */
+  @Test
+  void theClientNamesAUsersAddressAsTheNodeDoes() {
+    List<String> subs = List.of("alice", "auth0|5f7c", "a.b+tag@example.com", "Zoë Ångström 山田", "100%", "a,b=c",
+        "\uD83D\uDE00 smile", "|".repeat(255));
+    List<String> named = browser.script("return arguments[0].map((sub) => Herald.userAddress(sub));", subs);
+    assertEquals(subs.stream().map(Targets::user).toList(), named);
   }
 
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
