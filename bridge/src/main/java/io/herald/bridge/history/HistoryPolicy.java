@@ -104,8 +104,14 @@ public final class HistoryPolicy {
       if (!out.isEmpty()) {
         out.append(',');
       }
-      out.append(entry.pattern()).append('=').append(entry.retention().size()).append('/').append(entry.retention().maxAge().toSeconds()).append('s');
+      out.append(entry.pattern()).append('=').append(entry.retention().size()).append('/').append(age(entry.retention().maxAge()));
     }
     return out.toString();
+  }
+
+  /** In seconds when the age is whole seconds, else in milliseconds: two ages print alike only if they are equal. */
+  private static String age(Duration age) {
+    long millis = age.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 }
