@@ -30,6 +30,10 @@ import java.util.function.Consumer;
  * its position, must not take every subscriber back to an old epoch (a reset, then the current
  * epoch's events again from its first).
  *
+ * <p>Where the gate passes over positions (history no longer has them) or moves to another epoch, it
+ * calls {@code breakInStream} before the next event, so that no batch spans the break: a
+ * connection judges a batch by its first event, and must see the break to send its client a reset.
+ *
  * <p>Confined to the hub's event loop.
  */
 final class SequenceGate {
@@ -41,6 +45,7 @@ final class SequenceGate {
   private final String address;
   private final long gapWaitMillis;
   private final Consumer<EncodedEvent> next;
+  private final Runnable breakInStream;
   private final HeraldMetrics metrics;
   private final TreeMap<Long, EncodedEvent> early = new TreeMap<>();
   // Events of epochs other than the gate's, held while history is asked which epoch is its own.
@@ -54,12 +59,19 @@ final class SequenceGate {
   private long gapTimer = -1;
   private boolean closed;
 
-  SequenceGate(Vertx vertx, History history, String address, long gapWaitMillis, Consumer<EncodedEvent> next, HeraldMetrics metrics) {
+  /**
+   * @param next takes the events let through, in order
+   * @param breakInStream runs before the first event after a gap or a change of epoch: the hub hands
+   *     out what it holds, so the next event starts a batch of its own
+   */
+  SequenceGate(Vertx vertx, History history, String address, long gapWaitMillis, Consumer<EncodedEvent> next, Runnable breakInStream,
+      HeraldMetrics metrics) {
     this.vertx = vertx;
     this.history = history;
     this.address = address;
     this.gapWaitMillis = gapWaitMillis;
     this.next = next;
+    this.breakInStream = breakInStream;
     this.metrics = metrics;
   }
 
@@ -134,6 +146,7 @@ final class SequenceGate {
             continue;
           }
           early.clear();
+          breakInStream.run();
           lastEpoch = epoch.getKey();
           lastSeq = 0;
         }
@@ -225,6 +238,7 @@ final class SequenceGate {
             // A page runs without a hole from the oldest event history still keeps: those before
             // this one were dropped by retention. Skip only them, not what history still has.
             metrics.dropped(DropReason.GAP, stored.seq() - 1 - lastSeq);
+            breakInStream.run();
             lastSeq = stored.seq() - 1;
           }
           pass(new EncodedEvent(Envelope.replayed(address, page.epoch(), stored)));
@@ -237,6 +251,7 @@ final class SequenceGate {
       if (!early.isEmpty() && early.firstKey() > lastSeq + 1) {
         // Not in history either (aged out, or history unreachable): go on from what is here.
         metrics.dropped(DropReason.GAP, early.firstKey() - 1 - lastSeq);
+        breakInStream.run();
         lastSeq = early.firstKey() - 1;
       }
       release();

@@ -195,7 +195,7 @@ public final class SubscriptionHub {
       this.consumer = consumer;
       metrics.consumers(1);
       if (history.keeps(address)) {
-        gate = new SequenceGate(vertx, history, address, GAP_WAIT_MILLIS, this::enqueue, metrics);
+        gate = new SequenceGate(vertx, history, address, GAP_WAIT_MILLIS, this::enqueue, this::flush, metrics);
         // The head is read once the consumer is in place, so every later event either comes
         // through the consumer or is already counted in the head.
         registered = consumer.completion()

@@ -431,6 +431,11 @@ public abstract class BaseConnection implements ClientConnection {
       sendReset(address, new Position(p.epoch(), p.seq() - 1));
     } else if (mine != null && p.seq() <= mine.seq()) {
       return false;
+    } else if (mine != null && p.seq() > mine.seq() + 1) {
+      // Events between were lost (the hub's gate passed over what neither the bus nor history had
+      // any more): the client is told, as for a cursor history cannot continue. A cursor without an
+      // epoch stands at 0 of the address's first history, so the same holds for it.
+      sendReset(address, new Position(p.epoch(), p.seq() - 1));
     }
     positions.moveTo(address, mine, p);
     return true;
@@ -445,7 +450,11 @@ public abstract class BaseConnection implements ClientConnection {
     }
     String address = events.get(0).envelope().address();
     Cursors.Cursor mine = positions.cursor(address);
-    if (!catchingUp.isEmpty() && catchingUp.contains(address) || mine != null && !(mine.epoch().isEmpty() || mine.epoch().equals(first.epoch()) && first.seq() > mine.seq())) {
+    // Whole only if it continues the cursor: a batch that does not (a duplicate, a gap, another
+    // epoch) goes event by event, where each is dropped, or follows a reset. The hub never puts a
+    // gap or a change of epoch inside a batch.
+    if (!catchingUp.isEmpty() && catchingUp.contains(address)
+        || mine != null && !(mine.epoch().isEmpty() ? first.seq() == 1 : mine.epoch().equals(first.epoch()) && first.seq() == mine.seq() + 1)) {
       return false;
     }
     positions.moveTo(address, mine, events.get(events.size() - 1).envelope().position());

@@ -303,4 +303,30 @@ class ResumeTest {
     await(sse.nth("message", 3));
     assertEquals(range(1, 3), numbers(sse.events("message")));
   }
+
+  /**
+   * A publisher died after appending 2..8 without publishing them, and by the time 9 came
+   * retention (five events) had dropped 2..4. The gate filled what history still had and passed
+   * over the rest: the live client got 1, then 5..9, with no reset to tell it that it missed some.
+   */
+  @Test
+  void aLiveClientGetsAResetForEventsNeitherTheBusNorHistoryHasAnyMore() {
+    HeraldNode node = HeraldNode.install(vertx, HistoryPolicy.parse(POLICY));
+    SseClient sse = sse("/sse?address=" + INBOX, null);
+    publish(INBOX, 1, 1);
+    await(sse.nth("message", 1));
+    for (int n = 2; n <= 8; n++) {
+      await(node.history().append(INBOX, "message", System.currentTimeMillis(), new JsonObject().put("n", n).encode()));
+    }
+    publish(INBOX, 9, 9);
+    Event last = await(sse.nth("message", 6));
+    assertEquals(List.of(1, 5, 6, 7, 8, 9), numbers(sse.events("message")));
+    List<Event> resets = sse.events("reset");
+    assertEquals(1, resets.size(), "one reset for the events missed");
+    Position resetAt = Position.parse(new JsonObject(resets.get(0).data()).getString("position"));
+    assertEquals(Position.parse(last.id()).epoch(), resetAt.epoch());
+    assertEquals(4, resetAt.seq(), "the stream continues after the last event it could not have");
+    assertEquals(sse.events().indexOf(sse.events("message").get(0)) + 1, sse.events().indexOf(resets.get(0)),
+        "the reset comes between 1 and 5");
+  }
 }
