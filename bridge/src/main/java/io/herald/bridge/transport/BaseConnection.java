@@ -270,6 +270,8 @@ public abstract class BaseConnection implements ClientConnection {
       }
     }
     Future<Void> registration = runtime.hub().subscribe(address, this);
+    // Joined a stream the node already had: its position may be in an epoch history has dropped since.
+    boolean joinedRunning = registration.isComplete();
     return registration.transform(done -> {
       Future<Void> current = runtime.hub().registration(address);
       if (current != null && current != registration) {
@@ -292,15 +294,43 @@ public abstract class BaseConnection implements ClientConnection {
         // unsubscribed (or closed) while the registration was under way
         return Future.succeededFuture();
       }
+      Future<Void> started = Future.succeededFuture();
       if (history) {
         Position now = runtime.hub().position(address);
-        positions.moveTo(address, since != null ? since : now == null ? Position.NONE : now);
+        Position start = since != null ? since : now == null ? Position.NONE : now;
+        positions.moveTo(address, start);
+        if (since == null && joinedRunning && !start.epoch().isEmpty()) {
+          started = startWhereHistoryContinues(address, start);
+        }
       }
-      if (introduced) {
-        presence.enter(address);
-      }
-      return Future.succeededFuture();
+      return started.map(v -> {
+        if (introduced && subscriptions.contains(address)) {
+          presence.enter(address);
+        }
+        return null;
+      });
     });
+  }
+
+  /**
+   * A subscription without cursor starts where the node's stream of the address stands. Where that
+   * is in an epoch history no longer has (dropped after a day idle, or lost, while this node kept a
+   * subscriber), it starts at the beginning of history's epoch instead, whose events the node's
+   * stream has not handed out yet. Decided before the client is told its starting cursor (SSE's
+   * {@code connected}, the register ack): a client that comes back with it before any event must
+   * get no reset, having missed nothing. One head read, only when joining a stream the node already
+   * had (a new one's position was just read from history); if it fails, the catch-up tells.
+   */
+  private Future<Void> startWhereHistoryContinues(String address, Position start) {
+    return runtime.history().read(address, Long.MAX_VALUE, 0)
+        .map(head -> {
+          if (subscriptions.contains(address) && start.equals(positions.position(address)) && !head.epoch().equals(start.epoch())
+              && head.firstSeq() <= 1) {
+            positions.moveTo(address, head.lastSeq() == 0 ? Position.NONE : new Position(head.epoch(), 0));
+          }
+          return (Void) null;
+        })
+        .otherwise((Void) null);
   }
 
   /** Replays what the address's history holds after this connection's cursor, then lets live events through. */

@@ -2,6 +2,7 @@ package io.herald.bridge.history;
 
 import static io.herald.bridge.support.Http.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -250,6 +251,39 @@ class ClusterHistoryTest {
     assertEquals(1, staying.events("reset").size(), "the subscriber from the old epoch is told");
     await(staying.close());
     await(fresh.close());
+  }
+
+  /**
+   * As above, but the fresh client goes away before any event and comes back with the cursor its
+   * connected event gave it. That cursor was the node's stale position in the dropped epoch, which
+   * history cannot continue: the client got a reset though it had missed nothing. The frame
+   * transports' register ack showed the same stale position.
+   */
+  @Test
+  void aClientWithoutCursorIsGivenAStartHistoryCanContinueWhereHistoryWasDropped() {
+    String address = "user.dropped2";
+    SseClient staying = subscribe(serverA, address, null);
+    await(publish(serverA, address, 1));
+    Position old = Position.parse(await(staying.nth("message", 1)).id());
+    hazelcast(a).getMap(HazelcastHistoryStore.MAP).evict(address);
+
+    SseClient fresh = subscribe(serverA, address, null);
+    String start = await(fresh.connected()).id();
+    await(fresh.close());
+    FrameClient frames = await(FrameClient.webSocket(a, serverA.port()));
+    await(frames.send(new JsonObject().put("type", "register").put("address", address).put("id", "r1")));
+    String acked = await(frames.next(f -> "ack".equals(f.getString("type")))).getString("position");
+    await(frames.close());
+    assertNotEquals(old.epoch(), Position.parse(start).epoch(), "connected id " + start);
+    assertNotEquals(old.epoch(), Position.parse(acked).epoch(), "register ack " + acked);
+
+    SseClient back = subscribe(serverA, address, start);
+    await(publish(serverB, address, 2));
+    await(back.nth("message", 1));
+    assertEquals(List.of(2), numbers(back.events("message")));
+    assertEquals(List.of(), back.events("reset"), "nothing was missed");
+    await(back.close());
+    await(staying.close());
   }
 
   @Test
