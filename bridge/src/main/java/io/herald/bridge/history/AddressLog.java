@@ -59,23 +59,38 @@ public final class AddressLog implements IdentifiedDataSerializable {
    * {@link #expire} does: events carry their publisher's clock, which may be behind the one before
    * it, and an event left out from the middle would be a gap that the page's first sequence number
    * does not tell.
+   *
+   * <p>Costs what the page holds, not what the log holds: a head read ({@code limit} 0, or nothing
+   * after {@code afterSeq}), as every subscribe and gate start does, looks at the oldest event
+   * only, and a page starts from a noted offset near its first event ({@link PackedEvents#at}).
+   * Only events age has expired that no append has dropped yet are walked one by one.
    */
   public HistoryPage read(long afterSeq, int limit, Retention retention, long now) {
     long oldestAllowed = now - retention.maxAge().toMillis();
-    List<StoredEvent> out = new ArrayList<>(Math.min(limit, events.count()));
-    long firstSeq = lastSeq + 1;
-    long seq = lastSeq - events.count() + 1;
-    for (int i = 0, at = events.first(); i < events.count(); i++, seq++, at = events.next(at)) {
-      long ts = events.ts(at);
-      if (firstSeq > lastSeq) {
-        if (ts < oldestAllowed) {
-          continue;
-        }
-        firstSeq = seq;
+    int count = events.count();
+    long seq = lastSeq - count + 1;
+    int i = 0;
+    int at = events.first();
+    while (i < count && events.ts(at) < oldestAllowed) {
+      i++;
+      seq++;
+      if (i < count) {
+        at = events.next(at);
       }
-      if (seq > afterSeq && out.size() < limit) {
-        out.add(new StoredEvent(seq, events.type(at), ts, events.data(at)));
-      }
+    }
+    long firstSeq = seq;
+    if (limit <= 0 || afterSeq >= lastSeq) {
+      return new HistoryPage(epoch, firstSeq, lastSeq, List.of());
+    }
+    if (afterSeq >= seq) {
+      // Straight to the first event after afterSeq.
+      i += (int) (afterSeq + 1 - seq);
+      at = events.at(i);
+      seq = afterSeq + 1;
+    }
+    List<StoredEvent> out = new ArrayList<>((int) Math.min(limit, lastSeq - seq + 1));
+    for (; i < count && out.size() < limit; i++, seq++, at = i < count ? events.next(at) : at) {
+      out.add(new StoredEvent(seq, events.type(at), events.ts(at), events.data(at)));
     }
     return new HistoryPage(epoch, firstSeq, lastSeq, out);
   }

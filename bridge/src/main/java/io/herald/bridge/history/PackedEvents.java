@@ -29,7 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * is), its length then positive; otherwise two bytes per char, its length then negated. Both are
  * exact, lone surrogates included, where UTF-8 would replace those.
  *
- * <p>Offsets handed out ({@link #first}, {@link #next}) are valid until the next change. Not
+ * <p>Every {@value #STRIDE}th record's offset is noted (a few bytes on the heap per that many
+ * events), so that a read finds the record it starts at ({@link #at}) by walking fewer than
+ * {@value #STRIDE} records rather than from the oldest.
+ *
+ * <p>Offsets handed out ({@link #first}, {@link #next}, {@link #at}) are valid until the next change. Not
  * thread-safe: {@link AddressLog} is confined or locked by its store.
  */
 final class PackedEvents {
@@ -37,6 +41,8 @@ final class PackedEvents {
   private static final int HEADER = 16;
   private static final int MIN_CAPACITY = 256;
   private static final int MAX_CAPACITY = Integer.MAX_VALUE - 16;
+  static final int STRIDE = 32;
+  private static final long[] NO_MARKS = {};
 
   // Without leak detection: these buffers are left to the collector by design, and the default
   // allocator would report a sample of them as leaks.
@@ -49,6 +55,15 @@ final class PackedEvents {
   private int start;
   private int end;
   private int count;
+  // Records added since the buffer was last empty: a record's ordinal is the number added before it.
+  private long added;
+  // Marks are offsets as if the buffer had never been compacted: a record's offset plus shift, which
+  // grows by what each compaction or move cut from the front, so that marks survive one unchanged.
+  private long shift;
+  // The marks of the records kept whose ordinal is a multiple of STRIDE, oldest first, in a ring.
+  private long[] marks = NO_MARKS;
+  private int marksHead;
+  private int marksSize;
 
   /** Direct buffers from {@code allocator}, or heap ones. */
   PackedEvents(ByteBufAllocator allocator, boolean direct) {
@@ -90,13 +105,59 @@ final class PackedEvents {
     bytes.setInt(end + 12, dataLength);
     int at = write(type, typeLength, end + HEADER);
     write(data, dataLength, at);
+    if (added % STRIDE == 0) {
+      mark(end + shift);
+    }
     end += (int) recordSize;
     count++;
+    added++;
+  }
+
+  private void mark(long offset) {
+    if (marksSize == marks.length) {
+      long[] more = new long[Math.max(4, marks.length * 2)];
+      for (int i = 0; i < marksSize; i++) {
+        more[i] = marks[(marksHead + i) % marks.length];
+      }
+      marks = more;
+      marksHead = 0;
+    }
+    marks[(marksHead + marksSize) % marks.length] = offset;
+    marksSize++;
+  }
+
+  /**
+   * The offset of the record {@code skip} places after the oldest ({@code 0 <= skip < count}):
+   * from the nearest mark at or before it, so fewer than {@value #STRIDE} records are walked.
+   */
+  int at(int skip) {
+    long oldest = added - count;
+    long target = oldest + skip;
+    long markOrdinal = target - target % STRIDE;
+    if (markOrdinal < oldest) {
+      return walk(start, skip);
+    }
+    long firstMarked = (oldest + STRIDE - 1) / STRIDE * STRIDE;
+    int index = (int) ((markOrdinal - firstMarked) / STRIDE);
+    int marked = (int) (marks[(marksHead + index) % marks.length] - shift);
+    return walk(marked, (int) (target - markOrdinal));
+  }
+
+  private int walk(int from, int steps) {
+    int at = from;
+    for (int i = 0; i < steps; i++) {
+      at = next(at);
+    }
+    return at;
   }
 
   void removeFirst() {
     if (count == 0) {
       throw new IllegalStateException("no event to remove");
+    }
+    if ((added - count) % STRIDE == 0) {
+      marksHead = (marksHead + 1) % marks.length;
+      marksSize--;
     }
     start = next(start);
     count--;
@@ -115,6 +176,10 @@ final class PackedEvents {
     start = 0;
     end = 0;
     count = 0;
+    added = 0;
+    shift = 0;
+    marksHead = 0;
+    marksSize = 0;
   }
 
   /** The oldest record's offset; meaningful only when {@link #count} is not 0. */
@@ -177,6 +242,7 @@ final class PackedEvents {
       }
       bytes = moved;
     }
+    shift += start;
     start = 0;
     end = live;
   }

@@ -34,6 +34,41 @@ class AddressLogTest {
     assertEquals(List.of(5L, 6L), seqs(log.read(4, 2, FIVE, 1000)));
   }
 
+  /** Every page, from any point, whatever was trimmed before it, is the events a full walk would give. */
+  @Test
+  void everyPageFromAnyPointIsWhatTheLogKeepsThere() {
+    Retention hundred = new Retention(100, Duration.ofMinutes(1));
+    AddressLog log = AddressLog.offHeap("E1");
+    try {
+      for (int n = 1; n <= 1000; n++) {
+        log.append("t" + n, 1000, "{\"n\":" + n + "}", hundred, 1000);
+        if (n % 37 == 0 || n == 1000) {
+          long first = Math.max(1, n - 99);
+          for (long after = 0; after <= n; after += 7) {
+            for (int limit : new int[] {0, 1, 5, 40, 200}) {
+              HistoryPage page = log.read(after, limit, hundred, 1000);
+              assertEquals(first, page.firstSeq());
+              assertEquals(n, page.lastSeq());
+              long from = Math.max(after + 1, first);
+              List<Long> want = java.util.stream.LongStream.rangeClosed(from, Math.min(n, from + limit - 1)).boxed().toList();
+              assertEquals(want, seqs(page), "after " + after + ", limit " + limit + ", at " + n);
+              for (StoredEvent event : page.events()) {
+                assertEquals("{\"n\":" + event.seq() + "}", event.dataJson());
+              }
+            }
+          }
+        }
+      }
+      // Events age expired but no append dropped: the page starts after them.
+      Retention minute = new Retention(100, Duration.ofMillis(60_000));
+      HistoryPage aged = log.read(950, 10, minute, 1000 + 60_001);
+      assertEquals(1001, aged.firstSeq());
+      assertEquals(List.of(), seqs(aged));
+    } finally {
+      log.release();
+    }
+  }
+
   @Test
   void dropsEventsOlderThanTheRetentionOnReadAndAppend() {
     AddressLog log = new AddressLog("E1");

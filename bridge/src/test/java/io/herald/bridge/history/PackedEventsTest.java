@@ -83,6 +83,34 @@ class PackedEventsTest {
     packed.release();
   }
 
+  /** A read's start found from the nearest noted offset is the record a walk from the oldest finds. */
+  @ParameterizedTest(name = "off the heap: {0}")
+  @ValueSource(booleans = {true, false})
+  void findsEachRecordFromItsMarkThroughGrowthCompactionAndShrinking(boolean offHeap) {
+    Random random = new Random(43);
+    PackedEvents packed = packed(offHeap);
+    ArrayDeque<Event> expected = new ArrayDeque<>();
+    for (int step = 0; step < 6_000; step++) {
+      boolean growing = step / 600 % 2 == 0;
+      if (expected.isEmpty() || random.nextInt(10) < (growing ? 7 : 3)) {
+        Event event = new Event(random.nextLong(), randomText(random), randomText(random));
+        packed.addLast(event.ts(), event.type(), event.data());
+        expected.addLast(event);
+      } else {
+        packed.removeFirst();
+        expected.removeFirst();
+      }
+      if (step % 13 == 0) {
+        List<Event> kept = List.copyOf(expected);
+        for (int skip = 0; skip < kept.size(); skip++) {
+          int at = packed.at(skip);
+          assertEquals(kept.get(skip), new Event(packed.ts(at), packed.type(at), packed.data(at)), "record " + skip + " at step " + step);
+        }
+      }
+    }
+    packed.release();
+  }
+
   @Test
   void offTheHeapEveryBufferTakenIsGivenBack() {
     PooledByteBufAllocator allocator = uncachedAllocator();
