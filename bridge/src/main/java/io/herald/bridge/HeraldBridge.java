@@ -155,12 +155,14 @@ public final class HeraldBridge {
 
   /**
    * Closes every connection with {@link CloseReason#SHUTDOWN}, which tells each client to reconnect
-   * (to another node), and unregisters every consumer. Completes once every socket has taken its
-   * farewell and closed, or after {@code grace}, whichever comes first. Call it while the HTTP server
-   * still runs (a verticle's {@code stop()} does): closing the server first would cut the farewells
-   * short. With several bridges on one port (a verticle's instances), drain them all before any
-   * server closes: an xhr-polling client's next poll, which carries its farewell, may arrive on any
-   * of them. A second call returns the first one's future.
+   * (to another node), and unregisters every consumer. A connection set up after this began (its
+   * handshake was under way) gets the same farewell as soon as it is set up, and subscribes to
+   * nothing. Completes once every socket has taken its farewell and closed, or after {@code grace},
+   * whichever comes first. Call it while the HTTP server still runs (a verticle's {@code stop()}
+   * does): closing the server first would cut the farewells short. With several bridges on one port
+   * (a verticle's instances), drain them all before any server closes: an xhr-polling client's next
+   * poll, which carries its farewell, may arrive on any of them. A second call returns the first
+   * one's future.
    */
   public Future<Void> drain(Duration grace) {
     if (drained == null) {
@@ -171,7 +173,8 @@ public final class HeraldBridge {
 
   private Future<Void> drainNow(Duration grace) {
     runtime.vertx().cancelTimer(heartbeatTimer);
-    runtime.connections().all().forEach(c -> c.close(CloseReason.SHUTDOWN));
+    // Connections whose handshake ends from now on are closed as they are set up (refuseIfDraining).
+    runtime.connections().drain().forEach(c -> c.close(CloseReason.SHUTDOWN));
     Future<Void> farewells = runtime.connections().socketsClosed()
         .timeout(grace.toMillis(), TimeUnit.MILLISECONDS)
         .otherwiseEmpty();

@@ -96,6 +96,21 @@ public abstract class BaseConnection implements ClientConnection {
     runtime.node().connections().opened(this, runtime.vertx().getOrCreateContext());
   }
 
+  /**
+   * Transports call this once the socket's handlers are set, before the connection subscribes to
+   * anything. A connection set up after its bridge began to drain (its request passed any gate
+   * before, its handshake ended after) is closed here with {@link CloseReason#SHUTDOWN}, the
+   * farewell every other connection got, and so holds no consumer, presence entry or timer slot.
+   *
+   * @return whether the connection is closed, by the drain or before (its client left meanwhile)
+   */
+  public final boolean refuseIfDraining() {
+    if (closedBy == null && runtime.connections().draining()) {
+      close(CloseReason.SHUTDOWN);
+    }
+    return closedBy != null;
+  }
+
   /** A transport whose first event introduces the connection calls this from its constructor; see {@link #introduced}. */
   protected final void introduceLater() {
     introduced = false;

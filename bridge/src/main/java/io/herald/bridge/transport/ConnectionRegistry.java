@@ -21,6 +21,7 @@ public final class ConnectionRegistry {
   private final Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
   private final Set<Future<?>> closing = new HashSet<>();
   private final ConnectionIds ids;
+  private boolean draining;
 
   /** @param ids the node's connection ids, unique across the cluster */
   public ConnectionRegistry(ConnectionIds ids) {
@@ -29,6 +30,23 @@ public final class ConnectionRegistry {
 
   public String newId() {
     return ids.next();
+  }
+
+  /**
+   * The bridge drains: the live connections, for the caller to close, and from now on every
+   * connection set up here is {@link #draining() refused} as soon as its transport has wired it.
+   */
+  public List<ClientConnection> drain() {
+    draining = true;
+    return all();
+  }
+
+  /**
+   * Whether the bridge has begun to drain. A connection can still be set up after that: its request
+   * passed any gate before the drain began and its handshake (a token check, the upgrade) ended after.
+   */
+  public boolean draining() {
+    return draining;
   }
 
   public void add(ClientConnection connection) {

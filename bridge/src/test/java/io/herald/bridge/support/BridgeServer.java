@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -108,6 +109,14 @@ public final class BridgeServer extends VerticleBase {
   @Override
   public Future<?> stop() {
     return bridge.close();
+  }
+
+  /**
+   * Drains the bridge and leaves the server running, as a node does while its other instances drain
+   * too: requests keep arriving until the servers close.
+   */
+  public Future<Void> drain(Duration grace) {
+    return onContext(() -> bridge.drain(grace)).compose(drained -> drained);
   }
 
   /** Undeploys the server, as an application shutting down would: the bridge closes its connections. */

@@ -102,6 +102,9 @@ public final class SockJsTransport {
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     // Over SockJS's WebSocket transports, a frame over the size limit is reported here too.
     socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
+    if (connection.refuseIfDraining()) {
+      return;
+    }
     connection.openUserChannel();
   }
 }

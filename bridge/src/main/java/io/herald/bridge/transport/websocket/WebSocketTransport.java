@@ -72,6 +72,9 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     socket.pongHandler(p -> connection.heard());
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
+    if (connection.refuseIfDraining()) {
+      return;
+    }
     // Welcomed once the user channel is live, so "send to this user" reaches it from then on.
     connection.openUserChannel().onComplete(v -> connection.sendWelcome());
   }

@@ -370,6 +370,24 @@ class SseTransportTest {
     assertTrue(retry >= 500 && retry < 1500, "retry " + retry);
   }
 
+  @Test
+  void aStreamThatArrivesAfterTheDrainBeganGetsTheShutdownFarewellAndHoldsNothing() {
+    start(new BridgeOptions());
+    // The request has passed whatever gate the application has (a node's DrainGate) before the
+    // drain begins, and reaches the bridge once it has begun: a token checked meanwhile, say.
+    server.router().route(SseTransport.PATH).order(-1)
+        .handler(rc -> server.drain(Duration.ofSeconds(1)).onComplete(drained -> rc.next()));
+    SseClient sse = await(SseClient.connect(client, server.port(), "/sse?address=" + A));
+    BridgeStats stats = statsUntil(server, s -> s.connections() == 0);
+    assertEquals(0, stats.connections(), stats::toString);
+    assertEquals(0, stats.consumers(), stats::toString);
+    assertEquals(0, stats.subscriptions(), stats::toString);
+    await(sse.ended());
+    assertEquals(List.of("shutdown"), sse.events().stream().map(Event::type).toList());
+    long retry = sse.retry();
+    assertTrue(retry >= 500 && retry < 1500, "retry " + retry);
+  }
+
   private void assertFailure(ReplyFailure expected, String address) {
     Future<?> reply = vertx.eventBus().request(address, "probe", new DeliveryOptions().setSendTimeout(300));
     Throwable failure = assertThrowsFuture(reply);

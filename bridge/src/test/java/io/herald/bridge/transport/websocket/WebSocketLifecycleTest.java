@@ -185,6 +185,34 @@ class WebSocketLifecycleTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  void aWebSocketWhoseHandshakeEndsAfterTheDrainBeganIsClosedWith1012AndHoldsNothing(Vertx vertx, VertxTestContext ctx) {
+    quickHeartbeats(vertx).compose(server -> {
+      // The upgrade has passed whatever gate the application has (a node's DrainGate) before the
+      // drain begins, and reaches the bridge once it has begun: a token checked meanwhile, say.
+      // (Paused, or the upgrade could not be completed after an asynchronous step.)
+      server.router().route(WebSocketTransport.PATH).order(-1).handler(rc -> {
+        rc.request().pause();
+        server.drain(Duration.ofSeconds(1)).onComplete(drained -> rc.next());
+      });
+      return WebSocketFrameClient.raw(vertx, server.port(), WebSocketTransport.PATH)
+          .compose(c -> c.next(f -> true).compose(first -> {
+            assertTrue(err("shutdown").test(first), () -> "the first frame: " + first.encode());
+            return c.closed();
+          }))
+          .map(closed -> {
+            assertEquals(1012, closed.code(), closed::toString);
+            return null;
+          })
+          .compose(v -> awaitStats(vertx, server, s -> s.connections() == 0))
+          .map(stats -> {
+            assertEquals(0, stats.consumers(), stats::toString);
+            assertEquals(0, stats.subscriptions(), stats::toString);
+            return null;
+          });
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
   private static Future<Void> subscribe(FrameClient client, String id) {
     return subscribe(client, FLOOD, id);
   }
