@@ -11,6 +11,7 @@ import io.herald.bridge.presence.hazelcast.HazelcastPresenceStore;
 import io.herald.bridge.presence.hazelcast.MemberDepartures;
 import io.herald.bridge.transport.ClientConnection;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -46,6 +47,9 @@ public final class Presence {
   private static final Logger LOG = System.getLogger(Presence.class.getName());
   private static final int SWEEP_ATTEMPTS = 3;
   private static final long SWEEP_RETRY_MS = 2_000;
+  /** A leave whose remove failed is tried again after this, then twice as long each time, up to {@link #LEAVE_RETRY_MAX_MS}. */
+  private static final long LEAVE_RETRY_MS = 1_000;
+  private static final long LEAVE_RETRY_MAX_MS = 30_000;
 
   private final Vertx vertx;
   private final PresencePolicy policy;
@@ -55,6 +59,7 @@ public final class Presence {
   private final EventIds ids = new EventIds();
   private MessageConsumer<Object> service;
   private MemberDepartures departures;
+  private volatile boolean closed;
 
   Presence(Vertx vertx, PresencePolicy policy, PresenceStore store, String nodeKey, String member) {
     this.vertx = vertx;
@@ -156,18 +161,40 @@ public final class Presence {
         });
   }
 
+  /**
+   * Removes the entry and announces the leave. A remove that fails is tried again, later and later,
+   * until it succeeds or the node closes: the node is alive, so no sweep of departed members would
+   * ever remove the entry, and the user would be listed forever. Completes once the entry is gone
+   * (never fails), so the connection's next enter at the address waits for it.
+   */
   Future<Void> leave(ClientConnection connection, String address) {
-    return store.remove(address, connection.id())
-        .map(removed -> {
-          if (removed != null) {
-            announce(LEAVE, removed);
-          }
-          return (Void) null;
-        })
-        .recover(e -> {
-          LOG.log(Level.WARNING, "presence of {0} at {1} was not removed: {2}", connection.id(), address, e.getMessage());
-          return Future.succeededFuture();
-        });
+    Promise<Void> left = Promise.promise();
+    remove(connection.id(), address, 0, left);
+    return left.future();
+  }
+
+  private void remove(String connection, String address, long lastWait, Promise<Void> left) {
+    if (closed) {
+      left.complete();
+      return;
+    }
+    store.remove(address, connection).onComplete(result -> {
+      if (result.succeeded()) {
+        if (lastWait > 0) {
+          LOG.log(Level.INFO, "presence of {0} at {1} was removed after all", connection, address);
+        }
+        if (result.result() != null) {
+          announce(LEAVE, result.result());
+        }
+        left.complete();
+        return;
+      }
+      long next = lastWait == 0 ? LEAVE_RETRY_MS : Math.min(lastWait * 2, LEAVE_RETRY_MAX_MS);
+      if (lastWait == 0) {
+        LOG.log(Level.WARNING, "presence of {0} at {1} was not removed, trying again: {2}", connection, address, result.cause().getMessage());
+      }
+      vertx.setTimer(next, t -> remove(connection, address, next, left));
+    });
   }
 
   /**
@@ -228,6 +255,7 @@ public final class Presence {
 
   /** Stops answering and watching; the node is closing. */
   public Future<Void> close() {
+    closed = true;
     if (departures != null) {
       departures.stop();
     }
