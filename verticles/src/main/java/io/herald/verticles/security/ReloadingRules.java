@@ -10,29 +10,40 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The node's address rules, read again when their file changes, without a restart. Every HTTP
  * verticle instance asks the current rules, so a change applies to the next subscribe, publish or
- * send on every connection (subscriptions made before it stay). A file that no longer parses is
- * logged and ignored: the rules in force stay until the file is fixed.
+ * send on every connection (subscriptions made before it stay). A file that no longer parses, or
+ * is gone, is logged and ignored: the rules in force stay until the file is fixed.
+ *
+ * <p>A change is told by the file's content, not its modification time: a file read while half
+ * written fails to parse, and the rest of the write may land within the same tick of the file
+ * system's clock, which left the modification time as it was when the half was read.
  */
 public final class ReloadingRules implements AddressRules {
 
   private static final Logger LOG = System.getLogger(ReloadingRules.class.getName());
-  /** How often the file's modification time is looked at: cheap, and quick enough for an operator. */
+  /** How often the file is read (a few kilobytes, on a worker): cheap, and quick enough for an operator. */
   static final long CHECK_PERIOD_MS = 1_000;
 
   private final RulesSource source;
   private final AtomicReference<AddressRules> current;
-  private volatile FileTime seen;
+  // A check still running (a slow file system) makes the next ones skip rather than queue up.
+  private final AtomicBoolean checking = new AtomicBoolean();
+  // The digest of the file's content as last read, null while it cannot be read; written by one check at a time.
+  private volatile byte[] seen;
+  private volatile boolean unreadable;
 
   ReloadingRules(RulesSource source, AddressRules initial) {
     this.source = source;
     this.current = new AtomicReference<>(initial);
-    this.seen = modified();
+    this.seen = source.isDefault() ? null : digest(read());
   }
 
   @Override
@@ -43,14 +54,28 @@ public final class ReloadingRules implements AddressRules {
   /** Starts looking at the file (nothing to do for the defaults); stops with the Vert.x instance. */
   public void watch(Vertx vertx) {
     if (!source.isDefault()) {
-      vertx.setPeriodic(CHECK_PERIOD_MS, t -> vertx.executeBlocking(this::check, false));
+      vertx.setPeriodic(CHECK_PERIOD_MS, t -> {
+        if (checking.compareAndSet(false, true)) {
+          vertx.executeBlocking(this::check, false).onComplete(done -> checking.set(false));
+        }
+      });
     }
   }
 
-  /** Runs on a worker: reads the file if it changed since last seen. */
+  /** Runs on a worker, one check at a time: reads the rules again if the file changed since last seen. */
   private Void check() {
-    FileTime now = modified();
-    if (now == null || now.equals(seen)) {
+    byte[] content = read();
+    if (content == null) {
+      if (!unreadable) {
+        unreadable = true;
+        seen = null;
+        LOG.log(Level.WARNING, "address rules file cannot be read (gone?), the rules in force stay: {0}", source.where());
+      }
+      return null;
+    }
+    unreadable = false;
+    byte[] now = digest(content);
+    if (Arrays.equals(now, seen)) {
       return null;
     }
     seen = now;
@@ -64,11 +89,23 @@ public final class ReloadingRules implements AddressRules {
     return null;
   }
 
-  private FileTime modified() {
+  /** The file's bytes, {@code null} when it cannot be read (deleted, say). */
+  private byte[] read() {
     try {
-      return source.isDefault() ? null : Files.getLastModifiedTime(source.file());
+      return Files.readAllBytes(source.file());
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  private static byte[] digest(byte[] content) {
+    if (content == null) {
+      return null;
+    }
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(content);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }
