@@ -69,6 +69,11 @@ class GracefulShutdownTest {
     assertEquals(new JsonObject().put("status", "DRAINING").put("checks", new JsonObject().put("cluster", "UP").put("http", "DRAINING").put("history", "UP")),
         ready.json());
     assertEquals(200, Http.get(http, node.httpPort(), "/health").status(), "a draining node is still alive");
+    // The probes answer with a trailing slash too (the router takes it), draining or not.
+    assertEquals(200, Http.get(http, node.httpPort(), "/health/").status(), "a draining node is still alive");
+    Http.Reply readySlash = Http.get(http, node.httpPort(), "/ready/");
+    assertEquals(503, readySlash.status());
+    assertEquals("DRAINING", readySlash.json().getString("status"), readySlash.json()::encode);
     Http.Reply sse = Http.get(http, node.httpPort(), "/sse?address=public.news&access_token=" + reader);
     assertEquals(503, sse.status());
     assertEquals("shutting-down", sse.errorCode());

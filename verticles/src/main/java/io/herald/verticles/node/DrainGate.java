@@ -34,8 +34,7 @@ public final class DrainGate implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     String path = rc.normalizedPath();
-    if (state.phase() != NodeState.Phase.DRAINING || path.equals(Readiness.PATH) || path.equals(Readiness.HEALTH_PATH)
-        || existingSockJsSession(path)) {
+    if (state.phase() != NodeState.Phase.DRAINING || isProbe(path) || existingSockJsSession(path)) {
       rc.next();
       return;
     }
@@ -45,6 +44,12 @@ public final class DrainGate implements Handler<RoutingContext> {
         .putHeader("content-type", "application/json")
         .putHeader("retry-after", "1")
         .end(new JsonObject().put("error", error).encode());
+  }
+
+  /** {@code /ready} or {@code /health}, with or without the trailing slash the router takes for them too. */
+  private static boolean isProbe(String path) {
+    String bare = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return bare.equals(Readiness.PATH) || bare.equals(Readiness.HEALTH_PATH);
   }
 
   /** {@code /eventbus/<server>/<session>/<transport>} of a session this node holds. */
