@@ -229,6 +229,13 @@ public final class ConfigLoader {
 
   private static JwtSettings jwt(RawSettings raw) {
     String secret = raw.get(Setting.JWT_SECRET);
+    if (!secret.equals(secret.strip())) {
+      // Refused rather than trimmed: the issuer may sign with the value as it is, whitespace and
+      // all, or without it; only the operator knows. Usually a newline from the file the
+      // environment variable or Kubernetes Secret was made from, which would verify no token.
+      throw new ConfigException(raw.origin(Setting.JWT_SECRET)
+          + ": the HS256 secret begins or ends with whitespace (a newline from the file it was made from?); remove it");
+    }
     if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
       // The value itself is never echoed: it is a secret.
       throw new ConfigException(raw.origin(Setting.JWT_SECRET) + ": the HS256 secret must be at least 32 bytes");

@@ -155,6 +155,23 @@ class ConfigLoaderTest {
     assertFalse(config.toString().contains(secret), "the configuration's text must mask the secret");
   }
 
+  /**
+   * A Kubernetes Secret made from a file that ends in a newline hands the newline on: with it the
+   * key verifies no token signed with the secret itself, and nothing would say why.
+   */
+  @Test
+  void aSecretWithSurroundingWhitespaceIsRefusedNamingTheSettingWithoutEchoingIt() {
+    String secret = "k8s-secret-from-a-file-0123456789abcdef";
+    for (String padded : List.of(secret + "\n", secret + "\r\n", " " + secret, secret + "\t")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("HERALD_JWT_SECRET", padded)));
+      assertTrue(e.getMessage().contains("HERALD_JWT_SECRET") && e.getMessage().contains("whitespace"), e.getMessage());
+      assertFalse(e.getMessage().contains("k8s-secret"), e.getMessage());
+    }
+    ConfigException flag = assertThrows(ConfigException.class, () -> load(Map.of(), "--jwt-secret", secret + "\n"));
+    assertTrue(flag.getMessage().contains("--jwt-secret"), flag.getMessage());
+    assertFalse(load(Map.of("HERALD_JWT_SECRET", secret)).developmentMode());
+  }
+
   @Test
   void usageListsEverySetting() {
     String usage = ConfigLoader.usage();
