@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.address.AllowListRules;
 import io.herald.bridge.address.RuleSet;
+import io.herald.bridge.node.NodeAddresses;
 import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.Http;
@@ -190,6 +191,26 @@ class PublishApiTest {
     ids(Http.post(client, open.port(), PATH, event(A, "sentinel", "s").encode()));
     await(sse.nth("sentinel", 1));
     assertEquals(List.of("connected", "sentinel"), sse.events().stream().map(Event::type).toList());
+  }
+
+  /**
+   * A node that still holds its bus address but does not answer (crashed and not yet removed from
+   * the cluster, or frozen): the event for its connection fails after the send timeout with
+   * {@code 504 timeout}, and the batch's other events are published, as docs/PROTOCOL.md says.
+   */
+  @Test
+  void aConnectionOnANodeThatDoesNotAnswerIsA504TimeoutAndTheOtherEventsGoOut() {
+    RuleSet anyoneMayPublish = RuleSet.fromJson(new JsonObject(
+        "{\"rules\":[{\"address\":\"**\",\"subscribe\":{\"anonymous\":true},\"publish\":{\"anonymous\":true}}]}"));
+    BridgeServer open = await(BridgeServer.start(vertx, new BridgeOptions(), anyoneMayPublish));
+    String silentNode = "5a1e0700dead";
+    await(vertx.eventBus().consumer(NodeAddresses.node(silentNode), message -> {}).completion());
+    SseClient sse = await(SseClient.connect(client, open.port(), "/sse?address=" + A));
+    await(sse.connected());
+    Reply refused = Http.post(client, open.port(), PATH,
+        new JsonArray().add(event(A, "first", 1)).add(new JsonObject().put("connection", silentNode + "-1")).encode());
+    assertError(refused, 504, "timeout");
+    await(sse.nth("first", 1));
   }
 
   @ParameterizedTest
