@@ -35,10 +35,17 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     }
     // A bad token is refused with a 401 before any socket exists; no token means anonymous until
     // an auth frame arrives.
-    Channel channel = channelOf(rc.request());
-    runtime.authenticator().identify(rc.request())
-        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e)))
-        .onSuccess(identity -> rc.request().toWebSocket()
+    HttpServerRequest request = rc.request();
+    Channel channel = channelOf(request);
+    // Paused while the token is checked: an authenticator may answer on a later turn, and Vert.x
+    // upgrades only a request whose end it has not delivered yet ("Request has already been read").
+    request.pause();
+    runtime.authenticator().identify(request)
+        .onFailure(e -> {
+          request.resume();
+          HttpErrors.send(rc, HeraldException.of(e));
+        })
+        .onSuccess(identity -> request.toWebSocket()
             .onSuccess(socket -> accept(socket, identity, channel))
             .onFailure(e -> HttpErrors.send(rc, ErrorCode.BAD_REQUEST, "WebSocket handshake failed")));
   }

@@ -10,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.bridge.BridgeOptions;
+import io.herald.bridge.auth.Authenticator;
+import io.herald.bridge.auth.JwtAuthenticator;
+import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
+import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.WebSocketFrameClient;
 import io.herald.bridge.transport.frames.FrameProtocolContractTest;
 import io.vertx.core.Future;
@@ -69,6 +73,27 @@ class WebSocketTransportTest extends FrameProtocolContractTest {
           assertEquals(0, stats.subscriptions(), "the binary register did nothing");
           return null;
         }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * An {@link Authenticator} may answer on a later turn (one that asks an introspection endpoint,
+   * say): the upgrade must still complete once it has, with the identity it gave.
+   */
+  @Test
+  void anAuthenticatorThatAnswersLaterStillLetsTheUpgradeComplete(Vertx vertx, VertxTestContext ctx) {
+    Authenticator jwt = JwtAuthenticator.create(vertx, JwtSettings.hmac(Tokens.SECRET));
+    Authenticator later = token -> vertx.timer(20).compose(t -> jwt.authenticate(token));
+    String token = Tokens.hs256WithSecret(Tokens.SECRET, Tokens.sub("alice"));
+    BridgeServer.start(vertx, new BridgeOptions(), RULES, later)
+        .compose(slow -> WebSocketFrameClient.raw(vertx, slow.port(), WebSocketTransport.PATH + "?access_token=" + token))
+        .compose(c -> c.next(f -> true).compose(welcome -> {
+          assertEquals("welcome", welcome.getString("type"), welcome::encode);
+          assertEquals("alice", welcome.getString("user"), welcome::encode);
+          // and the socket reads what the client sends
+          return c.send(new JsonObject().put("type", "ping")).compose(v -> c.next(type("pong")));
+        }))
+        .<Void>mapEmpty()
         .onComplete(ctx.succeedingThenComplete());
   }
 
