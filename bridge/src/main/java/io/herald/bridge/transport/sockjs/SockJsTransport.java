@@ -67,12 +67,25 @@ public final class SockJsTransport {
     // Every SockJS request with a token (access_token in the SockJS URL, or a header from a
     // non-browser client) is verified before SockJS sees it; the session keeps the identity of the
     // request that opened it.
-    router.route(PATH + "/*").handler(rc -> runtime.authenticator().identify(rc.request())
-        .onSuccess(identity -> {
-          rc.put(IDENTITY, identity);
-          rc.next();
-        })
-        .onFailure(e -> HttpErrors.send(rc, HeraldException.of(e))));
+    router.route(PATH + "/*").handler(rc -> {
+      // A WebSocket upgrade waits paused, as on /ws: an authenticator may answer on a later turn,
+      // and Vert.x upgrades only a request whose end it has not delivered yet.
+      boolean upgrade = "websocket".equalsIgnoreCase(rc.request().getHeader("upgrade"));
+      if (upgrade) {
+        rc.request().pause();
+      }
+      runtime.authenticator().identify(rc.request())
+          .onSuccess(identity -> {
+            rc.put(IDENTITY, identity);
+            rc.next();
+          })
+          .onFailure(e -> {
+            if (upgrade) {
+              rc.request().resume();
+            }
+            HttpErrors.send(rc, HeraldException.of(e));
+          });
+    });
     // Malformed SockJS requests get Herald's JSON errors here; SockJS would answer some with a 500.
     router.route(PATH + "/*").handler(new SockJsGuard(sessions));
     // Last before SockJS: nothing asynchronous may come between taking a session's turn and SockJS.

@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.herald.bridge.BridgeOptions;
 import io.herald.bridge.address.AddressRules;
 import io.herald.bridge.address.AllowListRules;
+import io.herald.bridge.auth.Authenticator;
+import io.herald.bridge.auth.Identity;
 import io.herald.bridge.envelope.BusEnvelopes;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
@@ -32,6 +34,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -88,6 +91,30 @@ public abstract class FrameProtocolContractTest implements RequestReplyContract 
   @Override
   public Future<FrameClient> connect(Vertx vertx) {
     return connect(vertx, server.port());
+  }
+
+  /**
+   * An {@link Authenticator} may answer on a later event-loop turn (an embedder's that looks a
+   * session cookie up, say): the connection still opens, upgrades included, and works.
+   */
+  @Test
+  void anAuthenticatorThatAnswersOnALaterTurnStillLetsTheClientConnect(Vertx vertx, VertxTestContext ctx) {
+    Authenticator later = new Authenticator() {
+      @Override
+      public Future<Identity> authenticate(String token) {
+        return vertx.timer(20).map(t -> Identity.ANONYMOUS);
+      }
+
+      @Override
+      public Future<Identity> identify(HttpServerRequest request) {
+        return vertx.timer(20).map(t -> Identity.ANONYMOUS);
+      }
+    };
+    BridgeServer.start(vertx, new BridgeOptions(), RULES, later)
+        .compose(slow -> connect(vertx, slow.port()))
+        .compose(c -> c.send(register("public.later", "later")).compose(v -> c.next(ack("later"))))
+        .<Void>mapEmpty()
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
