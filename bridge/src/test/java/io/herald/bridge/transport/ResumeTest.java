@@ -166,6 +166,29 @@ class ResumeTest {
     assertTrue(second.events().indexOf(reset) < second.events().indexOf(second.events("message").get(0)));
   }
 
+  /**
+   * A stream reopened with one more address (herald.js does so on every subscribe over SSE) sends
+   * the cursor of the old stream, which cannot name the new address. The client never had a
+   * position there, so nothing was lost: the address starts from now, with no reset, while the
+   * addresses the cursor names resume from it. It was reset, and the page told its history was lost.
+   */
+  @Test
+  void anAddressTheCursorDoesNotNameStartsFromNowWithoutAReset() {
+    SseClient first = sse("/sse?address=" + INBOX + "&address=" + TEAM, null);
+    publish(INBOX, 1, 1);
+    await(first.nth("message", 1));
+    String cursor = first.lastEventId();
+    await(first.close());
+
+    publish(INBOX, 2, 2);
+    publish("group.blue", 501, 501);
+    SseClient second = sse("/sse?address=" + INBOX + "&address=" + TEAM + "&address=group.blue", cursor);
+    publish("group.blue", 502, 502);
+    await(second.nth("message", 2));
+    assertEquals(List.of(), second.events("reset"), "no reset for an address the client never had a position for");
+    assertEquals(List.of(2, 502), numbers(second.events("message")));
+  }
+
   @Test
   void anUnreadableCursorIsAReset() {
     SseClient sse = sse("/sse?address=" + INBOX + "&lastEventId=not-a-cursor", null);

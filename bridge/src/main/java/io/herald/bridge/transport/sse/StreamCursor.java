@@ -39,31 +39,36 @@ final class StreamCursor {
   }
 
   /**
-   * Where each address with history resumes. No cursor: none is in the map (they start now). A
-   * cursor that does not name an address, or names it with an unreadable position, maps it to
-   * {@link Position#UNKNOWN}, which resumes as a reset: the client is told rather than left guessing.
+   * Where each address with history resumes. No cursor: none is in the map (they start now). An
+   * address a named cursor leaves out is not in the map either: the client never had a position
+   * there (it is new to this stream, e.g. herald.js reopening its stream for a subscribe), so it
+   * starts now and nothing was lost. An address named with an unreadable position maps to
+   * {@link Position#UNKNOWN}, which resumes as a reset: the client is told rather than left
+   * guessing. So does every address when a bare position comes with several of them, since it
+   * cannot say which one it was the position of.
    */
   static Map<String, Position> decode(String cursor, Collection<String> historyAddresses) {
     Map<String, Position> out = new LinkedHashMap<>();
     if (cursor == null || cursor.isBlank() || historyAddresses.isEmpty()) {
       return out;
     }
-    Map<String, String> named = new HashMap<>();
     if (cursor.indexOf('=') < 0) {
-      if (historyAddresses.size() == 1) {
-        named.put(historyAddresses.iterator().next(), cursor.trim());
-      }
-    } else {
-      for (String part : cursor.split(",")) {
-        int eq = part.indexOf('=');
-        if (eq > 0) {
-          named.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
-        }
+      Position position = historyAddresses.size() == 1 ? Position.parse(cursor.trim()) : null;
+      historyAddresses.forEach(address -> out.put(address, position != null ? position : Position.UNKNOWN));
+      return out;
+    }
+    Map<String, String> named = new HashMap<>();
+    for (String part : cursor.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        named.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
       }
     }
     for (String address : historyAddresses) {
-      Position position = Position.parse(named.get(address));
-      out.put(address, position != null ? position : Position.UNKNOWN);
+      if (named.containsKey(address)) {
+        Position position = Position.parse(named.get(address));
+        out.put(address, position != null ? position : Position.UNKNOWN);
+      }
     }
     return out;
   }
