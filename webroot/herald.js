@@ -438,6 +438,11 @@ class FrameLink {
       // Here, not where the call resolves: SockJS hands over a batch of frames in one go, and the
       // replay that follows the ack may be in the same batch.
       if (f.op === "register" || f.type === "err") this.resuming.delete(f.address);
+      // The err that comes before the server closes the connection says why, and whether to come
+      // back: over SockJS it is the only place that does (the close's code and reason are SockJS's).
+      if (f.type === "err" && (f.failureType === "RECONNECT" || f.failureType === "CLOSED") && f.ref === undefined) {
+        this.farewell = { code: f.code, reconnect: f.failureType === "RECONNECT" };
+      }
       const key = f.ref !== undefined ? f.ref : f.address;
       const p = client.pending.get(key);
       if (p) {
@@ -535,7 +540,9 @@ const TRANSPORTS = {
       socket.onmessage = (e) => link.onFrame(e.data);
       socket.onclose = (e) => {
         reject(new Error("websocket closed: " + e.code));
-        client.dropped(link, { code: e.reason, reconnect: e.code !== 1008 });
+        // The reason is Herald's code; of PROTOCOL.md's close codes only 1009 (too-large) says not
+        // to come back, since the same message would be refused again.
+        client.dropped(link, link.farewell || { code: e.reason, reconnect: e.code !== 1009 });
       };
     }), () => socket.close());
   },
@@ -562,7 +569,7 @@ const TRANSPORTS = {
       socket.onclose = (e) => {
         clearInterval(pinger);
         reject(new Error("sockjs closed: " + e.code));
-        client.dropped(link, { code: e.reason, reconnect: e.code !== 1008 });
+        client.dropped(link, link.farewell);
       };
     }), () => socket.close());
   },

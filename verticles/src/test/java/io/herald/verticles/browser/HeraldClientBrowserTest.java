@@ -395,6 +395,56 @@ class HeraldClientBrowserTest {
     assertEquals(subs.stream().map(Targets::user).toList(), named);
   }
 
+  /**
+   * A frame over the node's {@code --max-frame-size} closes the connection with {@code too-large}
+   * (1009), which PROTOCOL.md marks "do not reconnect": resending it would fail the same way. The
+   * client checked for 1008, a code Herald never uses, so it reconnected. It must end, "closed",
+   * with the node's code among its errors.
+   */
+  @Test
+  void aCloseMarkedDoNotReconnectEndsTheClient() {
+    browser.asyncScript("(async () => {"
+        + " const client = window.big = heraldClient({token: tokenFor('sub=big&roles=publisher'), transports: [arguments[0]], minDelay: 50});"
+        + " window.states = []; window.errors = [];"
+        + " client.on('state', s => states.push(s)); client.on('error', e => errors.push(e));"
+        + " await client.connect();"
+        + " client.publish('public.big', 'x'.repeat(200000)).catch(() => {});"
+        + " return true;"
+        + " })().then(done, e => done(String(e)));", "websocket");
+    browser.await("the connection ended", "states.includes('reconnecting') || states.includes('closed')");
+    List<Object> states = browser.script("return states;");
+    String errors = browser.script("return JSON.stringify(errors);");
+    browser.script("big.close();");
+    assertEquals(List.of("connecting", "connected", "closed"), states, () -> "the errors: " + errors);
+    assertTrue(errors.contains("\"code\":\"too-large\""), () -> "the errors: " + errors);
+    awaitConnections(0);
+  }
+
+  /**
+   * A connection whose token expired is closed with {@code token-expired}: reconnect, with a fresh
+   * token. Over SockJS the close's reason is SockJS's, not Herald's code, so the client kept its
+   * expired token and wasted a round on it (refused, then asked for a fresh one). Here the token
+   * lives 2 s and is never refreshed: the client must ask for a fresh token once and reconnect at the
+   * first try.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sockjs", "sse"})
+  void anExpiredTokenIsReplacedBeforeTheReconnect(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " let asked = 0;"
+        + " const token = () => { asked++; return fetch('/dev/token?sub=expiring&ttl=2').then(r => r.text()); };"
+        + " const client = heraldClient({token, transports: [arguments[0]], minDelay: 50, refreshBefore: -600000});"
+        + " const states = [], errors = [];"
+        + " client.on('state', s => states.push(s)); client.on('error', e => errors.push(e));"
+        + " await client.connect();"
+        + " await new Promise(resolve => client.on('connected', resolve));"
+        + " client.close();"
+        + " return {asked, failedAttempts: errors.filter(e => e.transport), states};"
+        + " })().then(done, e => done({error: String(e)}));", transport);
+    assertEquals(Map.of("asked", 2L, "failedAttempts", List.of(),
+        "states", List.of("connecting", "connected", "reconnecting", "connected", "closed")), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
