@@ -220,17 +220,24 @@ export class Herald {
     this.retryTimer = setTimeout(() => this.open(), base / 2 + Math.random() * base / 2);
   }
 
+  /**
+   * A refresh that close() overtook while it waited for the token or its acknowledgement ends
+   * there: close() cleared the timer, and a new one would call the page's token function for good.
+   */
   scheduleRefresh(token) {
     clearTimeout(this.refreshTimer);
     const exp = token && typeof this.options.token === "function" ? expiryOf(token) : null;
     if (!exp) return;
+    const run = this.runs;
+    const ended = () => this.closing || run !== this.runs;
     const wait = Math.max(1000, exp * 1000 - Date.now() - this.options.refreshBefore);
     this.refreshTimer = setTimeout(async () => {
       try {
         const fresh = await this.token(true);
-        if (this.link) await this.link.refresh(fresh);
-        this.scheduleRefresh(fresh);
+        if (this.link && !ended()) await this.link.refresh(fresh);
+        if (!ended()) this.scheduleRefresh(fresh);
       } catch (e) {
+        if (ended()) return;
         this.emit("error", { code: "refresh-failed", message: String(e && e.message || e) });
         this.refreshTimer = setTimeout(() => this.scheduleRefresh(this.currentToken), 5000);
       }

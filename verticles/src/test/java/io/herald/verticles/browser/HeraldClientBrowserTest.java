@@ -445,6 +445,35 @@ class HeraldClientBrowserTest {
         "states", List.of("connecting", "connected", "reconnecting", "connected", "closed")), outcome);
   }
 
+  /**
+   * A close() while a token refresh waits for the page's token function: once the token came, the
+   * refresh scheduled the next one, and the closed client went on calling the token function
+   * before each expiry, for good. Here the tokens live 2 s, so a refresh is due 1 s after each, and
+   * the page's timers of a second or more fire at once after close(): the token function must not be
+   * called again.
+   */
+  @Test
+  void aRefreshUnderWayWhenTheClientClosesSchedulesNoOther() {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " let asked = 0, release, refreshing;"
+        + " const held = new Promise(r => release = r), refreshAsked = new Promise(r => refreshing = r);"
+        + " const token = () => { const n = ++asked; if (n === 2) refreshing();"
+        + "   return fetch('/dev/token?sub=refresher&ttl=2').then(r => r.text()).then(t => n === 2 ? held.then(() => t) : t); };"
+        + " const client = heraldClient({token, transports: ['websocket']});"
+        + " await client.connect();"
+        + " await refreshAsked;"
+        + " client.close();"
+        + " const real = window.setTimeout;"
+        + " window.setTimeout = (f, ms, ...args) => real(f, ms >= 1000 ? 0 : ms, ...args);"
+        + " release();"
+        + " await new Promise(resolve => { const at = Date.now();"
+        + "   const check = () => asked > 2 || Date.now() - at > 500 ? resolve() : real(check, 20); check(); });"
+        + " window.setTimeout = real;"
+        + " return {asked, state: client.state};"
+        + " })().then(done, e => done({error: String(e)}));");
+    assertEquals(Map.of("asked", 2L, "state", "closed"), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
