@@ -339,10 +339,12 @@ export class Herald {
    */
   refused(address, error) {
     const status = error && (error.failureCode || error.status);
-    if (status >= 400 && status < 500) {
+    if (status >= 400 && status < 500 && this.handlers.has(address)) {
       this.handlers.delete(address);
       delete this.positions[address];
+      return true;
     }
+    return false;
   }
 
   async unsubscribe(address, handler) {
@@ -456,6 +458,9 @@ class FrameLink {
         client.pending.delete(key);
         f.type === "ack" ? p.resolve(f) : p.reject(f);
       } else if (f.type === "err") {
+        // An err of no frame of the client's naming one of its addresses: the node dropped that
+        // subscription (a refreshed token no longer allows it), so the client drops it too.
+        if (f.ref === undefined && f.address) client.refused(f.address, f);
         client.emit("error", f);
       }
     } else if (f.type === "reset") {
@@ -593,7 +598,8 @@ function sameAddresses(a, b) {
 /** Why the node refused an HTTP request: its {"error": {code, message}} (or, from a proxy, the status alone). */
 async function refusal(response) {
   const error = (await response.json().catch(() => null) || {}).error || {};
-  return { code: error.code || "http-" + response.status, message: error.message || "HTTP " + response.status, status: response.status };
+  return Object.assign({ code: error.code || "http-" + response.status, message: error.message || "HTTP " + response.status, status: response.status },
+    error.address ? { address: error.address } : {});
 }
 
 /**
@@ -620,7 +626,13 @@ class SseLink {
       this.connected = (info) => { client.opened(info); resolve(this); };
       fetch(client.url + "/sse" + (query ? "?" + query : ""), { headers, signal: this.abort.signal, cache: "no-store" })
         .then(async (response) => {
-          if (!response.ok) throw await refusal(response);
+          if (!response.ok) {
+            // A stream refused for one address (a refreshed token, or rules changed while the
+            // client was away): the client drops it, or every later stream would be refused too.
+            const e = await refusal(response);
+            e.dropped = !!e.address && client.refused(e.address, e);
+            throw e;
+          }
           return this.read(response.body.getReader());
         })
         .catch((e) => reject(e))
@@ -693,8 +705,16 @@ class SseLink {
     return this.reopen();
   }
 
-  refresh(token) {
-    return this.reopen(token);
+  /** A stream refused for an address the new token no longer allows left it dropped: the next goes without it. */
+  async refresh(token) {
+    for (;;) {
+      try {
+        return await this.reopen(token);
+      } catch (e) {
+        if (!(e && e.dropped)) throw e;
+        this.client.emit("error", e);
+      }
+    }
   }
 
   async api(path, body) {

@@ -25,8 +25,8 @@ public interface AddressRules {
     }
     String what = operation.name().toLowerCase(java.util.Locale.ROOT) + " on " + address;
     if (identity.anonymous()) {
-      throw new HeraldException(ErrorCode.UNAUTHORIZED, "a valid token is required to " + what);
+      throw new HeraldException(ErrorCode.UNAUTHORIZED, "a valid token is required to " + what, address);
     }
-    throw new HeraldException(ErrorCode.FORBIDDEN, what + " is not permitted");
+    throw new HeraldException(ErrorCode.FORBIDDEN, what + " is not permitted", address);
   }
 }

@@ -6,10 +6,17 @@ import io.vertx.core.json.JsonObject;
 public final class HeraldException extends RuntimeException {
 
   private final ErrorCode code;
+  private final String address;
 
   public HeraldException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  /** A refusal that concerns one address, which an HTTP answer names so a client can tell which. */
+  public HeraldException(ErrorCode code, String message, String address) {
     super(message, null, false, false);
     this.code = code;
+    this.address = address;
   }
 
   /** The exception as a client error: itself, or {@code internal} for anything that is not one. */
@@ -21,9 +28,18 @@ public final class HeraldException extends RuntimeException {
     return code;
   }
 
+  /** The address the refusal concerns, or null. */
+  public String address() {
+    return address;
+  }
+
   /** The body of an HTTP error answer. */
   public JsonObject toHttpBody() {
-    return httpBody(code, getMessage());
+    JsonObject body = httpBody(code, getMessage());
+    if (address != null) {
+      body.getJsonObject("error").put("address", address);
+    }
+    return body;
   }
 
   public static JsonObject httpBody(ErrorCode code, String message) {

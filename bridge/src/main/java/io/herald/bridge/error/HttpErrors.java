@@ -1,6 +1,7 @@
 package io.herald.bridge.error;
 
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes HTTP error answers in the one JSON shape every endpoint uses. */
@@ -9,15 +10,19 @@ public final class HttpErrors {
   private HttpErrors() {}
 
   public static void send(RoutingContext rc, HeraldException error) {
-    send(rc, error.code(), error.getMessage());
-  }
-
-  public static void send(RoutingContext rc, ErrorCode code, String message) {
     HttpServerResponse response = rc.response();
     if (response.headWritten()) {
       response.reset();
       return;
     }
+    send(response, error.code(), error.getMessage(), error.toHttpBody());
+  }
+
+  public static void send(RoutingContext rc, ErrorCode code, String message) {
+    send(rc, new HeraldException(code, message));
+  }
+
+  private static void send(HttpServerResponse response, ErrorCode code, String message, JsonObject body) {
     if (code == ErrorCode.UNAUTHORIZED) {
       // RFC 6750: every 401 names the scheme the client should retry with.
       response.putHeader("www-authenticate", "Bearer error=\"invalid_token\", error_description=\"" + message.replace('"', '\'') + "\"");
@@ -25,7 +30,7 @@ public final class HttpErrors {
     response
         .setStatusCode(code.httpStatus())
         .putHeader("content-type", "application/json")
-        .end(HeraldException.httpBody(code, message).encode());
+        .end(body.encode());
   }
 
   /**

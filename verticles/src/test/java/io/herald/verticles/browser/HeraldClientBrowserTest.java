@@ -474,6 +474,34 @@ class HeraldClientBrowserTest {
     assertEquals(Map.of("asked", 2L, "state", "closed"), outcome);
   }
 
+  /**
+   * A refreshed token that no longer allows an address: the node drops the subscription and says
+   * so (an {@code err} frame without {@code ref}; over SSE, the new stream is refused with 403). The
+   * client kept the address: over WebSocket and SockJS its handler stayed, waiting for nothing,
+   * and came back with every reconnect; over SSE every later refresh and reconnect asked for it
+   * again and was refused whole, so the client never got a stream with its new token. Here the
+   * first token has group {@code a} and the refreshed ones none; tokens live 2 s, refreshed 1 s in.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sockjs", "sse"})
+  void anAddressARefreshedTokenNoLongerAllowsIsDropped(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " let asked = 0;"
+        + " const token = () => fetch('/dev/token?ttl=2&sub=demoted' + (++asked === 1 ? '&groups=a' : '')).then(r => r.text());"
+        + " const client = heraldClient({token, transports: [arguments[0]]});"
+        + " const errors = [];"
+        + " client.on('error', e => errors.push(e.code + ' ' + e.address));"
+        + " await client.subscribe('group.a', () => {});"
+        + " await client.subscribe('public.kept', () => {});"
+        + " await client.connect();"
+        + " await new Promise(resolve => { const check = () => asked >= 3 ? resolve() : setTimeout(check, 50); check(); });"
+        + " const outcome = {addresses: client.addresses(), errors, state: client.state};"
+        + " client.close();"
+        + " return outcome;"
+        + " })().then(done, e => done({error: String(e)}));", transport);
+    assertEquals(Map.of("addresses", List.of("public.kept"), "errors", List.of("forbidden group.a"), "state", "connected"), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
