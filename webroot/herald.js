@@ -95,6 +95,7 @@ export class Herald {
     this.attempt = 0;
     this.link = null;
     this.runs = 0;                   // close() counts; an open() from before the last close() is void
+    this.pageEvents = null;          // pagehide and pageshow listeners, while the client is used
   }
 
   /** Listens to "state", "connected", "event" (every event), "reset" or "error". Returns a function that stops it. */
@@ -122,6 +123,7 @@ export class Herald {
     if (this.state === "idle" || this.state === "closed") {
       this.closing = false;
       this.setState("connecting");
+      this.watchPage();
       this.open();
     }
     return this.state === "connected" ? Promise.resolve(this.connection) : new Promise((resolve, reject) => {
@@ -138,14 +140,47 @@ export class Herald {
 
   /** Ends the connection for good: no reconnect. */
   close() {
+    this.end("closed");
+    if (this.pageEvents) this.pageEvents.forEach(([kind, listener]) => removeEventListener(kind, listener));
+    this.pageEvents = null;
+  }
+
+  end(state) {
     this.closing = true;
+    this.hidden = false;
     this.runs++;
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
     if (this.link) this.link.close();
     this.link = null;
     this.failPending("closed");
-    this.setState("closed");
+    this.setState(state);
+  }
+
+  /**
+   * A page the browser keeps in its back/forward cache is frozen with its sockets open: the node
+   * would keep the connection, and presence the user, for as long as the page stays cached. So the
+   * client ends its connection when the page goes into the cache ("reconnecting" meanwhile), and
+   * reconnects, resuming every address, if it comes back. As web.dev advises: a page that holds a
+   * connection is otherwise not cached at all (Firefox), or holds it while nobody looks (Chromium).
+   */
+  watchPage() {
+    if (this.pageEvents || typeof addEventListener !== "function") return;
+    this.pageEvents = [
+      ["pagehide", (e) => {
+        if (!e.persisted || this.closing || this.state === "idle" || this.state === "closed") return;
+        this.end("reconnecting");
+        this.hidden = true;
+      }],
+      ["pageshow", (e) => {
+        if (!e.persisted || !this.hidden) return;
+        this.hidden = false;
+        this.closing = false;
+        this.attempt = 0;
+        this.open();
+      }],
+    ];
+    this.pageEvents.forEach(([kind, listener]) => addEventListener(kind, listener));
   }
 
   async token(fresh) {

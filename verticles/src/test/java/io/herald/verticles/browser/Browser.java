@@ -95,6 +95,11 @@ public final class Browser implements AutoCloseable {
     driver.get(url);
   }
 
+  /** Goes back in the current window's history, as the browser's back button does. */
+  public void back() {
+    driver.navigate().back();
+  }
+
   /** Opens a new window and loads {@code url} there; returns its handle for {@link #window}. */
   public String openWindow(String url) {
     driver.switchTo().newWindow(WindowType.WINDOW);

@@ -9,6 +9,7 @@ import io.herald.verticles.NodeDeployment;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -500,6 +501,35 @@ class HeraldClientBrowserTest {
         + " return outcome;"
         + " })().then(done, e => done({error: String(e)}));", transport);
     assertEquals(Map.of("addresses", List.of("public.kept"), "errors", List.of("forbidden group.a"), "state", "connected"), outcome);
+  }
+
+  /**
+   * Chromium keeps a page the user navigates away from in its back/forward cache, frozen, with its
+   * WebSocket or stream open: the node kept the connection, and presence counted a user who had
+   * left, for as long as the page stayed cached. The client now ends its connection when the page
+   * is hidden into the cache and resumes when it is shown again: nothing published meanwhile is lost.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sse"})
+  void aPageInTheBackForwardCacheHoldsNoConnectionAndResumesWhenShown(String transport) {
+    browser.asyncScript("(async () => {"
+        + " const client = window.cached = heraldClient({token: tokenFor('sub=cached&groups=away'), transports: [arguments[0]]});"
+        + " window.received = [];"
+        + " await client.subscribe('group.away', (data) => received.push(data));"
+        + " await client.connect();"
+        + " return true;"
+        + " })().then(done, e => done(String(e)));", transport);
+    awaitConnections(1);
+    browser.open(Pages.url(node, "/sockjs.min.js"));
+    awaitConnections(0);
+    Pages.publish(http, node.httpPort(), Pages.devToken(http, node.httpPort(), "sub=svc&roles=publisher"),
+        new JsonObject().put("address", "group.away").put("data", "while away"));
+    browser.back();
+    assertEquals(true, browser.script("return window.cached !== undefined;"), "the page came back from the back/forward cache");
+    browser.await("the event published while away", "received.includes('while away')");
+    assertEquals("connected", browser.script("return cached.state;"));
+    awaitConnections(1);
+    browser.script("cached.close();");
   }
 
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
