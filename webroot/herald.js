@@ -417,9 +417,13 @@ export class Herald {
     return this.link;
   }
 
-  failPending(code) {
-    this.pending.forEach((p) => p.reject({ code, message: "the connection ended first" }));
-    this.pending.clear();
+  /** Rejects the calls waiting for an answer: all of them, or those made on `link`. */
+  failPending(code, link) {
+    this.pending.forEach((p, id) => {
+      if (link && p.link !== link) return;
+      this.pending.delete(id);
+      p.reject({ code, message: "the connection ended first" });
+    });
   }
 
   /** The SSE cursor of every address with a known position: "a=e.1,b=e.7". */
@@ -462,7 +466,7 @@ class FrameLink {
   call(frame) {
     const id = "h" + this.client.nextId++;
     return new Promise((resolve, reject) => {
-      this.client.pending.set(id, { resolve, reject });
+      this.client.pending.set(id, { resolve, reject, link: this });
       this.frame(Object.assign(frame, { id }));
     });
   }
@@ -515,9 +519,10 @@ class FrameLink {
       await this.subscribe(own);
     }
     // One address the rules refuse does not fail the connection: the page hears of it as an error.
+    // A register cut short by the link's end is not the node's answer: the attempt's failure says it.
     this.addresses = client.addresses();
     await Promise.all(this.addresses.filter((a) => a !== own)
-      .map((a) => this.subscribe(a).catch((e) => { client.refused(a, e); client.emit("error", e); })));
+      .map((a) => this.subscribe(a).catch((e) => { client.refused(a, e); if (e && e.failureCode) client.emit("error", e); })));
   }
 
   /**
@@ -555,7 +560,7 @@ class FrameLink {
   request(address, body, timeout) {
     const replyAddress = "reply." + this.client.nextId++ + "." + Math.random().toString(36).slice(2);
     return new Promise((resolve, reject) => {
-      this.client.pending.set(replyAddress, { resolve, reject });
+      this.client.pending.set(replyAddress, { resolve, reject, link: this });
       this.frame({ type: "send", address, body, replyAddress, timeout, id: replyAddress });
     });
   }
@@ -587,11 +592,14 @@ const TRANSPORTS = {
       socket.onmessage = (e) => link.onFrame(e.data);
       socket.onclose = (e) => {
         reject(new Error("websocket closed: " + e.code));
+        // Its calls are answered on no other link: one that never became the client's (an
+        // attempt that timed out) would otherwise leave them waiting for good.
+        client.failPending("disconnected", link);
         // The reason is Herald's code; of PROTOCOL.md's close codes only 1009 (too-large) says not
         // to come back, since the same message would be refused again.
         client.dropped(link, link.farewell || { code: e.reason, reconnect: e.code !== 1009 });
       };
-    }), () => socket.close());
+    }), () => { socket.close(); client.failPending("timed-out", link); });
   },
 
   async sockjs(client, token) {
@@ -616,9 +624,10 @@ const TRANSPORTS = {
       socket.onclose = (e) => {
         clearInterval(pinger);
         reject(new Error("sockjs closed: " + e.code));
+        client.failPending("disconnected", link);
         client.dropped(link, link.farewell);
       };
-    }), () => socket.close());
+    }), () => { socket.close(); client.failPending("timed-out", link); });
   },
 
   sse(client, token) {

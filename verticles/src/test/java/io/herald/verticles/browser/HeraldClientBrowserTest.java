@@ -532,6 +532,38 @@ class HeraldClientBrowserTest {
     browser.script("cached.close();");
   }
 
+  /**
+   * An attempt that times out while it registers the client's addresses (the node, or the network,
+   * is slow to answer) is closed, but its registers stayed among the client's pending calls, never
+   * answered: one more set with every such attempt, for the client's whole life. Here the frames
+   * after the welcome never reach the client.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "sockjs"})
+  void anAttemptThatTimesOutWhileRegisteringLeavesNoPendingCall(String transport) {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " const held = (Base) => class extends Base {"
+        + "   set onmessage(f) { let first = true;"
+        + "     super.onmessage = (e) => { if (first || !String(e.data).includes('\"ack\"')) { first = false; f(e); } }; }"
+        + "   get onmessage() { return super.onmessage; }"
+        + " };"
+        + " if (arguments[0] === 'sockjs') await new Promise(r => { const s = document.createElement('script');"
+        + "   s.src = '/sockjs.min.js'; s.onload = r; document.head.appendChild(s); });"
+        + " window.WebSocket = held(window.WebSocket);"
+        + " if (window.SockJS) window.SockJS = held(window.SockJS);"
+        + " const client = window.slow = heraldClient({token: tokenFor('sub=slow'), transports: [arguments[0]], openTimeout: 1000, minDelay: 60000});"
+        + " const failed = new Promise(resolve => client.on('error', resolve));"
+        + " await client.subscribe('public.one', () => {});"
+        + " await client.subscribe('public.two', () => {});"
+        + " client.connect().catch(() => {});"
+        + " const error = await failed;"
+        + " const pending = client.pending.size;"
+        + " client.close();"
+        + " return {error: error.message, pending};"
+        + " })().then(done, e => done({error: String(e)}));", transport);
+    assertEquals(Map.of("error", "timed out", "pending", 0L), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
