@@ -604,10 +604,14 @@ const TRANSPORTS = {
 
   async sockjs(client, token) {
     if (!window.SockJS) {
-      await new Promise((resolve, reject) => {
-        const script = Object.assign(document.createElement("script"), { src: client.options.sockjs, onload: resolve, onerror: reject });
+      // Within openTimeout, as the rest of the attempt: a script that never arrives would hold the
+      // client for good. One that failed, or timed out, is removed, so attempts do not pile them up.
+      const script = Object.assign(document.createElement("script"), { src: client.options.sockjs });
+      await within(client.options.openTimeout, new Promise((resolve, reject) => {
+        script.onload = resolve;
+        script.onerror = () => reject(new Error("sockjs-client did not load from " + script.src));
         document.head.appendChild(script);
-      });
+      }), () => {}).catch((e) => { script.remove(); throw e; });
     }
     const socket = new window.SockJS(client.url + "/eventbus" + (token ? "?access_token=" + encodeURIComponent(token) : ""),
       null, client.options.sockjsOptions);

@@ -564,6 +564,41 @@ class HeraldClientBrowserTest {
     assertEquals(Map.of("error", "timed out", "pending", 0L), outcome);
   }
 
+  /**
+   * sockjs-client is loaded when SockJS is first tried. A script that failed to load was left in the
+   * page and another appended at every attempt; one that never answers held the attempt, and the
+   * client, "connecting" for good: the openTimeout did not cover it. Here the script's server
+   * accepts and never answers: the client must give SockJS up after openTimeout and connect over
+   * SSE, and a script that fails must not pile up.
+   */
+  @Test
+  void aSockJsScriptThatDoesNotLoadIsTimedOutAndNotAppendedAgain() {
+    io.vertx.core.http.HttpServer silent = vertx.createHttpServer().requestHandler(request -> { }).listen(0).await();
+    try {
+      Map<String, Object> hung = browser.asyncScript("(async () => {"
+          + " const client = heraldClient({token: tokenFor('sub=scriptless'), transports: ['sockjs', 'sse'], openTimeout: 1000,"
+          + "   sockjs: 'http://127.0.0.1:' + arguments[0] + '/sockjs.min.js'});"
+          + " const info = await client.connect();"
+          + " client.close();"
+          + " return {transport: info.transport};"
+          + " })().then(done, e => done({error: String(e)}));", silent.actualPort());
+      assertEquals(Map.of("transport", "sse"), hung);
+      Map<String, Object> missing = browser.asyncScript("(async () => {"
+          + " const client = heraldClient({token: tokenFor('sub=scriptless'), transports: ['sockjs'], minDelay: 20, maxDelay: 40,"
+          + "   sockjs: '/no-such-sockjs.js'});"
+          + " let failures = 0;"
+          + " const thrice = new Promise(resolve => client.on('error', () => ++failures === 3 && resolve()));"
+          + " client.connect().catch(() => {});"
+          + " await thrice;"
+          + " client.close();"
+          + " return {scripts: document.querySelectorAll('script[src*=\"no-such-sockjs\"]').length};"
+          + " })().then(done, e => done({error: String(e)}));");
+      assertEquals(Map.of("scripts", 0L), missing);
+    } finally {
+      silent.close().await();
+    }
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
