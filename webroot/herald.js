@@ -4,6 +4,8 @@
 // before it expires, and tells the page what state it is in. Protocol: docs/PROTOCOL.md.
 
 const POSITION = /^(.*)\.(\d+)$/;
+/** How long a link must stay up before the reconnect backoff starts again from minDelay. */
+const STEADY = 10000;
 
 /** Whether event id `id` is at or before position `mine` of the same history (a duplicate). */
 function seen(mine, id) {
@@ -151,6 +153,7 @@ export class Herald {
     this.runs++;
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.steadyTimer);
     if (this.link) this.link.close();
     this.link = null;
     this.failPending("closed");
@@ -216,7 +219,10 @@ export class Herald {
         const link = await TRANSPORTS[name](this, token);
         if (ended()) return link.close();
         this.linked(link);
-        this.attempt = 0;
+        // Not at once: a node (or a proxy) that accepts and drops every connection would get one
+        // from every client each minDelay, for good.
+        clearTimeout(this.steadyTimer);
+        this.steadyTimer = setTimeout(() => { this.attempt = 0; }, STEADY);
         this.scheduleRefresh(token);
         return;
       } catch (e) {
@@ -238,6 +244,7 @@ export class Herald {
   dropped(link, why) {
     if (link !== this.link || this.closing) return;
     this.link = null;
+    clearTimeout(this.steadyTimer);
     this.failPending("disconnected");
     if (why && why.reconnect === false) {
       this.emit("error", { code: why.code, message: "the server ended the connection" });

@@ -599,6 +599,31 @@ class HeraldClientBrowserTest {
     }
   }
 
+  /**
+   * The backoff started again from {@code minDelay} as soon as a link was up, so a node (or a
+   * proxy) that accepts a connection and drops it at once got a reconnect every 250 to 500 ms from
+   * every client, for good. It now grows until a link has stayed up a while. Here every socket is
+   * closed right after its welcome: after three such drops the client is at the third step.
+   */
+  @Test
+  void aLinkDroppedAtOnceKeepsTheBackoffGrowing() {
+    Map<String, Object> outcome = browser.asyncScript("(async () => {"
+        + " window.WebSocket = class extends WebSocket {"
+        + "   set onmessage(f) { super.onmessage = (e) => { f(e); setTimeout(() => this.close()); }; }"
+        + "   get onmessage() { return super.onmessage; }"
+        + " };"
+        + " const client = heraldClient({token: tokenFor('sub=bounced'), transports: ['websocket'], minDelay: 20, maxDelay: 1000});"
+        + " let drops = 0;"
+        + " const thrice = new Promise(resolve => client.on('state', s => s === 'reconnecting' && ++drops === 3 && resolve()));"
+        + " client.connect();"
+        + " await thrice;"
+        + " const attempt = client.attempt;"
+        + " client.close();"
+        + " return {attempt};"
+        + " })().then(done, e => done({error: String(e)}));");
+    assertEquals(Map.of("attempt", 3L), outcome);
+  }
+
   /** Waits until the node holds {@code expected} client connections (its {@code /api/cluster} entry, open in development mode). */
   private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + Browser.WAIT.toNanos();
