@@ -4,6 +4,7 @@ import io.herald.bridge.address.RuleSet;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -58,6 +59,24 @@ public record RulesSource(Path file, JsonObject inline) {
       return parse(new JsonObject(Files.readString(file)));
     } catch (IOException e) {
       throw new ConfigException(where() + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+    } catch (DecodeException e) {
+      throw new ConfigException(where() + ": not a JSON object");
+    }
+  }
+
+  /**
+   * The rules in the file's content as just read, so that what is parsed is what was read: a rules
+   * file is parsed from these bytes, not read a second time; inline rules are read again with the
+   * rest of the config file.
+   *
+   * @throws ConfigException naming the file and the problem
+   */
+  public RuleSet parse(byte[] content) {
+    if (inline != null) {
+      return reload();
+    }
+    try {
+      return parse(new JsonObject(new String(content, StandardCharsets.UTF_8)));
     } catch (DecodeException e) {
       throw new ConfigException(where() + ": not a JSON object");
     }

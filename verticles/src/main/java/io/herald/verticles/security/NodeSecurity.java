@@ -1,7 +1,6 @@
 package io.herald.verticles.security;
 
 import io.herald.bridge.address.AddressRules;
-import io.herald.bridge.address.RuleSet;
 import io.herald.bridge.auth.Authenticator;
 import io.herald.bridge.auth.CachingAuthenticator;
 import io.herald.bridge.auth.JwtAuthenticator;
@@ -59,11 +58,7 @@ public record NodeSecurity(Authenticator authenticator, AddressRules rules, JWTA
   }
 
   private static ReloadingRules loadRules(HeraldConfig config) {
-    RuleSet rules = config.rules().load();
-    if (!config.rules().isDefault()) {
-      LOG.log(Level.INFO, "address rules: {0} rules from {1}", rules.rules().size(), config.rules().where());
-    }
-    return new ReloadingRules(config.rules(), rules);
+    return ReloadingRules.load(config.rules());
   }
 
   /** Development mode hands out tokens to anyone who asks, so it must not be reachable from elsewhere. */

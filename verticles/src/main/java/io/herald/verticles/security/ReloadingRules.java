@@ -40,10 +40,32 @@ public final class ReloadingRules implements AddressRules {
   private volatile byte[] seen;
   private volatile boolean unreadable;
 
-  ReloadingRules(RulesSource source, AddressRules initial) {
+  private ReloadingRules(RulesSource source, AddressRules initial, byte[] seen) {
     this.source = source;
     this.current = new AtomicReference<>(initial);
-    this.seen = source.isDefault() ? null : digest(read());
+    this.seen = seen;
+  }
+
+  /**
+   * The rules at start (call off the event loop). A rules file is read once, and the rules and the
+   * digest later checks compare with both come from that read: a second read could see another
+   * content, or wait for good on a file that gives its content only once (a pipe).
+   *
+   * @throws ConfigException naming the file and the problem
+   */
+  public static ReloadingRules load(RulesSource source) {
+    if (source.isDefault()) {
+      return new ReloadingRules(source, source.load(), null);
+    }
+    byte[] content;
+    try {
+      content = Files.readAllBytes(source.file());
+    } catch (IOException e) {
+      throw new ConfigException(source.where() + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+    var rules = source.parse(content);
+    LOG.log(Level.INFO, "address rules: {0} rules from {1}", rules.rules().size(), source.where());
+    return new ReloadingRules(source, rules, digest(content));
   }
 
   @Override
@@ -80,7 +102,7 @@ public final class ReloadingRules implements AddressRules {
     }
     seen = now;
     try {
-      var rules = source.reload();
+      var rules = source.parse(content);
       current.set(rules);
       LOG.log(Level.INFO, "address rules reloaded: {0} rules from {1}", rules.rules().size(), source.where());
     } catch (ConfigException e) {

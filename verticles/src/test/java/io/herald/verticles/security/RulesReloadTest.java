@@ -9,10 +9,8 @@ import io.herald.verticles.support.HeraldCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.herald.bridge.address.Operation;
-import io.herald.bridge.address.RuleSet;
 import io.herald.bridge.auth.Identity;
 import io.herald.verticles.config.RulesSource;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +65,7 @@ class RulesReloadTest {
   void aDeletedRulesFileIsLoggedAndTheRulesInForceStay(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("rules.json");
     write(file, STATUS_RULES, 1);
-    ReloadingRules rules = watched(file, STATUS_RULES);
+    ReloadingRules rules = watched(file);
     Files.delete(file);
     awaitLog(line -> line.contains(file.toString()), "the missing rules file was never logged");
     assertTrue(rules.permits(Identity.ANONYMOUS, Operation.SUBSCRIBE, "status.api"), "the rules in force stay");
@@ -80,7 +78,7 @@ class RulesReloadTest {
   void aFileReadHalfWrittenIsReadAgainWhenItsLastWriteFallsInTheSameTick(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("rules.json");
     write(file, STATUS_RULES, 1);
-    ReloadingRules rules = watched(file, STATUS_RULES);
+    ReloadingRules rules = watched(file);
     // A writer that has written half of the new file when the watcher looks...
     FileTime tick = FileTime.from(Instant.now().plusSeconds(2));
     Files.writeString(file, NEWS_RULES.substring(0, NEWS_RULES.length() / 2));
@@ -111,10 +109,10 @@ class RulesReloadTest {
   };
 
   /** The rules of the file, watched as a node watches them, with their log lines captured. */
-  private ReloadingRules watched(Path file, String text) {
+  private ReloadingRules watched(Path file) {
     reloadLog.addHandler(capture);
     RulesSource source = new RulesSource(file, null);
-    ReloadingRules rules = new ReloadingRules(source, RuleSet.fromJson(new JsonObject(text)));
+    ReloadingRules rules = ReloadingRules.load(source);
     rules.watch(vertx);
     return rules;
   }
