@@ -7,8 +7,8 @@ import io.herald.bridge.error.HeraldException;
 import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.WebSocketHandshake;
-import io.vertx.core.Handler;
 import io.netty.channel.Channel;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
@@ -65,9 +65,10 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
       // The client hung up during the handshake: Vert.x refuses handlers on a closed socket.
       return;
     }
+    boolean direct = false;
     if (channel != null) {
       // Every write of Herald's to this socket happens on this event loop (see DirectWrites).
-      DirectWrites.apply(channel);
+      direct = DirectWrites.apply(channel);
       HandshakeRelease.apply(channel);
     }
     // Vert.x keeps the handshake's headers for the socket's life; nothing reads them after the
@@ -78,7 +79,11 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     socket.binaryMessageHandler(b -> connection.onBinary());
     socket.pongHandler(p -> connection.heard());
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
+    Handler<Throwable> failed = e -> connection.close(CloseReason.ofSocketFailure(e));
+    socket.exceptionHandler(failed);
+    if (direct) {
+      ViolationClose.apply(channel, failed);
+    }
     if (connection.refuseIfDraining()) {
       return;
     }
