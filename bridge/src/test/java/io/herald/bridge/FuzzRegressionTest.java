@@ -163,8 +163,8 @@ class FuzzRegressionTest {
 
   /**
    * Was closed with 1011 transport-error, which tells the client to reconnect and send it again.
-   * (SockJS's framed WebSocket transport has lost its socket by the time it reports the error, so
-   * there the client sees 1006 whatever the bridge says.)
+   * (SockJS's framed WebSocket transport closes with a code of its own; there the client reads
+   * {@code too-large} from the err frame: SockJsFrameOverTheLimitTest.)
    */
   @Test
   void sockJsRawWebSocketMessageOverTheLimitClosesWith1009() {

@@ -7,8 +7,13 @@ import io.herald.bridge.error.HttpErrors;
 import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.QueryCheck;
 import io.herald.bridge.transport.RequestBodies;
+import io.herald.bridge.transport.websocket.ViolationClose;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -113,11 +118,27 @@ public final class SockJsTransport {
     socket.handler(message -> connection.onText(message.toString()));
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     socket.endHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
-    // Over SockJS's WebSocket transports, a frame over the size limit is reported here too.
-    socket.exceptionHandler(e -> connection.close(CloseReason.ofSocketFailure(e)));
+    Handler<Throwable> failed = e -> connection.close(CloseReason.ofSocketFailure(e));
+    socket.exceptionHandler(failed);
+    // Over SockJS's WebSocket transports, a frame over the size limit comes here instead, before
+    // Vert.x (which would close the channel at once) and vertx-web (which would shut the session
+    // before the farewell is written) see it: the client gets the farewell and a clean end.
+    Channel channel = channelOf(socket);
+    if (channel != null) {
+      ViolationClose.apply(channel, failed);
+    }
     if (connection.refuseIfDraining()) {
       return;
     }
     connection.openUserChannel();
+  }
+
+  /**
+   * The TCP channel a SockJS socket came on: under one of SockJS's WebSocket transports it carries
+   * the WebSocket ({@link ViolationClose} does nothing on any other).
+   */
+  private static Channel channelOf(SockJSSocket socket) {
+    RoutingContext rc = socket.routingContext();
+    return rc != null && rc.request().connection() instanceof ConnectionBase base ? base.channel() : null;
   }
 }

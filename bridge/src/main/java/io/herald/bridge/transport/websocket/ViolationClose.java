@@ -2,9 +2,11 @@ package io.herald.bridge.transport.websocket;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Handler;
@@ -13,7 +15,7 @@ import io.vertx.core.net.impl.VertxHandler;
 
 /**
  * Ends a WebSocket whose client broke the protocol, most often with a frame over the size limit,
- * without resetting the TCP connection.
+ * without resetting the TCP connection. Used by {@code /ws} and by SockJS's two WebSocket transports.
  *
  * <p>Netty's decoder refuses such a frame at its header, while the client may still be sending the
  * rest, and from then on drops whatever comes. Vert.x closes the channel at once on that error: the
@@ -21,22 +23,25 @@ import io.vertx.core.net.impl.VertxHandler;
  * still writing (a browser sending a large message) loses the error and close frame it had not read
  * yet. It sees 1006, no reason, and reconnects to send the same frame again.
  *
- * <p>Here the error goes to the connection as before, which closes with its farewell and close
- * frame, but the channel stays open: once the close frame is written
- * the node ends its side only (a FIN, which tells the client at once), and goes on reading until
- * the client ends its own. The decoder cannot see the client's answering close frame any more, so
- * a client that never ends its side is cut off by Vert.x's closing timeout. Under TLS there is no
- * half-close without breaking the session, and that timeout, or the client, ends it.
- *
- * <p>Only for sockets whose writes go straight to the channel ({@link DirectWrites}): the close frame
- * must be on the channel before the node's side is shut.
+ * <p>Here the error goes to the connection instead of to Vert.x, and the connection closes with its
+ * farewell and close frame, but the channel stays open: once the close frame is written the node
+ * ends its side only (a FIN, which tells the client at once), and goes on reading until the client
+ * ends its own. The close frame is watched for on its way to the channel, so the order holds
+ * however the socket's writes reach the channel (straight, or through Vert.x's queue, or after the
+ * turns SockJS's session takes to close). The decoder cannot see the client's answering close frame
+ * any more, so a client that never ends its side is cut off by Vert.x's closing timeout. Under TLS
+ * there is no half-close without breaking the session, and that timeout, or the client, ends it.
  */
-final class ViolationClose extends ChannelInboundHandlerAdapter {
+public final class ViolationClose extends ChannelDuplexHandler {
 
   private static final String NAME = "herald-violation-close";
 
   private final ContextInternal context;
   private final Handler<Throwable> close;
+  /** The client broke the protocol: the node's side ends once its close frame is written. */
+  private boolean violated;
+  /** A close frame went to the channel. */
+  private boolean closeWritten;
 
   private ViolationClose(ContextInternal context, Handler<Throwable> close) {
     this.context = context;
@@ -44,10 +49,11 @@ final class ViolationClose extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Call on the socket's context, after the upgrade, once {@link DirectWrites} applies. {@code close}
-   * closes the connection for the error, writing the close frame before it returns.
+   * Call on the socket's context, after the upgrade; does nothing when {@code channel} carries no
+   * WebSocket of Vert.x's or this is not its event loop. {@code close} closes the connection for
+   * the error, writing the close frame at once or on a later turn.
    */
-  static void apply(Channel channel, Handler<Throwable> close) {
+  public static void apply(Channel channel, Handler<Throwable> close) {
     VertxHandler<?> handler = DirectWrites.webSocketHandler(channel);
     ChannelHandlerContext vertx = handler == null ? null : channel.pipeline().context(handler);
     ContextInternal context = ContextInternal.current();
@@ -62,10 +68,36 @@ final class ViolationClose extends ChannelInboundHandlerAdapter {
       ctx.fireExceptionCaught(cause);
       return;
     }
+    if (violated) {
+      return;
+    }
+    violated = true;
     context.emit(cause, close);
+    if (closeWritten) {
+      // The close frame went out before: the node's side ends once it is flushed.
+      ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> endOutput(ctx));
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!(msg instanceof CloseWebSocketFrame) || closeWritten) {
+      ctx.write(msg, promise);
+      return;
+    }
+    closeWritten = true;
+    if (!violated) {
+      ctx.write(msg, promise);
+      return;
+    }
+    ChannelPromise written = promise.unvoid();
+    ctx.write(msg, written);
+    written.addListener(done -> endOutput(ctx));
+  }
+
+  private static void endOutput(ChannelHandlerContext ctx) {
     if (ctx.pipeline().get(SslHandler.class) == null && ctx.channel() instanceof DuplexChannel duplex) {
-      // Flushed behind the close frame, so the node's side ends once that is written.
-      ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> duplex.shutdownOutput());
+      duplex.shutdownOutput();
     }
   }
 }

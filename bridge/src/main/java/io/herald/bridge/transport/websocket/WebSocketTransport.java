@@ -65,10 +65,9 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
       // The client hung up during the handshake: Vert.x refuses handlers on a closed socket.
       return;
     }
-    boolean direct = false;
     if (channel != null) {
       // Every write of Herald's to this socket happens on this event loop (see DirectWrites).
-      direct = DirectWrites.apply(channel);
+      DirectWrites.apply(channel);
       HandshakeRelease.apply(channel);
     }
     // Vert.x keeps the handshake's headers for the socket's life; nothing reads them after the
@@ -81,7 +80,7 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     socket.closeHandler(v -> connection.close(CloseReason.CLIENT_CLOSED));
     Handler<Throwable> failed = e -> connection.close(CloseReason.ofSocketFailure(e));
     socket.exceptionHandler(failed);
-    if (direct) {
+    if (channel != null) {
       ViolationClose.apply(channel, failed);
     }
     if (connection.refuseIfDraining()) {
