@@ -125,7 +125,7 @@ public final class SockJsTransport {
     // before the farewell is written) see it: the client gets the farewell and a clean end.
     Channel channel = channelOf(socket);
     if (channel != null) {
-      ViolationClose.apply(channel, failed);
+      ViolationClose.apply(channel, runtime.options().getMaxFrameSize(), failed);
     }
     if (connection.refuseIfDraining()) {
       return;

@@ -6,9 +6,15 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.VertxHandler;
@@ -31,6 +37,12 @@ import io.vertx.core.net.impl.VertxHandler;
  * turns SockJS's session takes to close). The decoder cannot see the client's answering close frame
  * any more, so a client that never ends its side is cut off by Vert.x's closing timeout. Under TLS
  * there is no half-close without breaking the session, and that timeout, or the client, ends it.
+ *
+ * <p>A message of several frames, each under the limit but over it together, is refused here too,
+ * at the frame that takes it over, rather than by Vert.x's aggregator: that one reports it as an
+ * exception of the socket, on which vertx-web shuts a SockJS session before the bridge can write
+ * its farewell to it. The message's frames are dropped from there on; the client's close frame
+ * still passes.
  */
 public final class ViolationClose extends ChannelDuplexHandler {
 
@@ -38,13 +50,17 @@ public final class ViolationClose extends ChannelDuplexHandler {
 
   private final ContextInternal context;
   private final Handler<Throwable> close;
+  private final int maxMessageSize;
+  /** Bytes of the data message being received so far. */
+  private long message;
   /** The client broke the protocol: the node's side ends once its close frame is written. */
   private boolean violated;
   /** A close frame went to the channel. */
   private boolean closeWritten;
 
-  private ViolationClose(ContextInternal context, Handler<Throwable> close) {
+  private ViolationClose(ContextInternal context, int maxMessageSize, Handler<Throwable> close) {
     this.context = context;
+    this.maxMessageSize = maxMessageSize;
     this.close = close;
   }
 
@@ -52,14 +68,39 @@ public final class ViolationClose extends ChannelDuplexHandler {
    * Call on the socket's context, after the upgrade; does nothing when {@code channel} carries no
    * WebSocket of Vert.x's or this is not its event loop. {@code close} closes the connection for
    * the error, writing the close frame at once or on a later turn.
+   *
+   * @param maxMessageSize the most bytes a message may have, over all its frames
    */
-  public static void apply(Channel channel, Handler<Throwable> close) {
+  public static void apply(Channel channel, int maxMessageSize, Handler<Throwable> close) {
     VertxHandler<?> handler = DirectWrites.webSocketHandler(channel);
     ChannelHandlerContext vertx = handler == null ? null : channel.pipeline().context(handler);
     ContextInternal context = ContextInternal.current();
     if (vertx != null && context != null && channel.pipeline().get(NAME) == null) {
-      channel.pipeline().addBefore(vertx.name(), NAME, new ViolationClose(context, close));
+      channel.pipeline().addBefore(vertx.name(), NAME, new ViolationClose(context, maxMessageSize, close));
     }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    WebSocketFrame frame = (WebSocketFrame) msg;
+    if (!violated) {
+      message = (frame instanceof ContinuationWebSocketFrame ? message : 0) + frame.content().readableBytes();
+      if (message > maxMessageSize) {
+        violated(ctx, new CorruptedWebSocketFrameException(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+            "a message over " + maxMessageSize + " bytes"));
+      } else {
+        if (frame.isFinalFragment()) {
+          message = 0;
+        }
+        ctx.fireChannelRead(msg);
+        return;
+      }
+    }
+    ReferenceCountUtil.release(msg);
   }
 
   @Override
@@ -68,6 +109,10 @@ public final class ViolationClose extends ChannelDuplexHandler {
       ctx.fireExceptionCaught(cause);
       return;
     }
+    violated(ctx, cause);
+  }
+
+  private void violated(ChannelHandlerContext ctx, Throwable cause) {
     if (violated) {
       return;
     }

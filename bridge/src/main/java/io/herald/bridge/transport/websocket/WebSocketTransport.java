@@ -81,7 +81,7 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
     Handler<Throwable> failed = e -> connection.close(CloseReason.ofSocketFailure(e));
     socket.exceptionHandler(failed);
     if (channel != null) {
-      ViolationClose.apply(channel, failed);
+      ViolationClose.apply(channel, runtime.options().getMaxFrameSize(), failed);
     }
     if (connection.refuseIfDraining()) {
       return;
