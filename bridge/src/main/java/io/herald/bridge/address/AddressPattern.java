@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
  * An address pattern of a rule: literal text, {@code *} for exactly one part, a final {@code **}
  * for one or more parts, and {@code {claim}} for a value of the identity's claim ({@code {sub}} the
  * user id, {@code {groups}} any of the user's groups). A placeholder must match the whole value, so
- * {@code user.{sub}} matches {@code user.alice} for alice and nothing else. {@code {sub}} stands for
- * the sub as one address part ({@link AddressSyntax#part}), as in the user's own address: for
- * {@code auth0|42} it is {@code auth0%7C42}, and a sub with dots never spans several parts.
+ * {@code user.{sub}} matches {@code user.alice} for alice and nothing else. A placeholder stands for
+ * one address part: the sub as in the user's own address ({@link AddressSyntax#part}: for
+ * {@code auth0|42} it is {@code auth0%7C42}), any other claim's value escaped the same way, and a
+ * group as in its address. A value with dots never spans several parts, so one user's value can
+ * never reach into another's ({@code john@example.com} under {@code mail.{email}.**} would read
+ * {@code mail.john@example.com.au}'s).
  */
 public final class AddressPattern {
 
@@ -121,12 +124,24 @@ public final class AddressPattern {
     }
     String claim = ((Claim) token).name();
     for (String raw : identity.claimValues(claim)) {
-      String value = "sub".equals(claim) ? AddressSyntax.part(raw) : raw;
+      String value = partOf(claim, raw);
       if (!value.isEmpty() && address.startsWith(value, at) && matches(address, at + value.length(), tokenIndex + 1, identity)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The one address part a claim's value stands for: a group as its address names it (a group
+   * whose name is not one part has no address, and stands for nothing), any other value as
+   * {@link AddressSyntax#part} writes it, so that no value spans parts.
+   */
+  private static String partOf(String claim, String value) {
+    if ("groups".equals(claim)) {
+      return AddressSyntax.isPart(value) ? value : "";
+    }
+    return AddressSyntax.part(value);
   }
 
   @Override

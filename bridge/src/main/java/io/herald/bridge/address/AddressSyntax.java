@@ -87,6 +87,22 @@ public final class AddressSyntax {
     return !partEmpty;
   }
 
+  /** Whether {@code value} is one well-formed address part, as {@link #part} writes one or a group names its address. */
+  public static boolean isPart(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '%' && i + 2 < value.length() && hexDigit(value.charAt(i + 1)) && hexDigit(value.charAt(i + 2))) {
+        i += 2;
+      } else if (!plain(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean plain(char c) {
     return EventNames.isAlphanumeric(c) || c == '_' || c == ':' || c == '@' || c == '-';
   }

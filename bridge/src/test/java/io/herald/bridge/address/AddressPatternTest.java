@@ -70,9 +70,27 @@ class AddressPatternTest {
 
   @Test
   void groupsMatchAnyOneGroupWhole() {
-    matches("group.{groups}", ALICE, "group.ops", "group.eu.west");
+    matches("group.{groups}", ALICE, "group.ops");
     noMatch("group.{groups}", ALICE, "group.op", "group.opsx", "group.eu", "group.west", "group.ops.eu.west", "group.dev");
     noMatch("group.{groups}", DOTTED, "group.a");
+  }
+
+  /**
+   * A claim's value stood for itself, so one with dots spanned several parts: under
+   * {@code mail.{email}.**}, the user whose e-mail is {@code john@example.com} could read
+   * {@code mail.john@example.com.au.inbox}, another user's. Every placeholder is one part, as
+   * {@code {sub}} is: a claim's value escaped as a sub is, and a group as its address names it
+   * ({@code group.<g>}; a group with a dot in its name has no address, and matches nothing).
+   */
+  @Test
+  void aClaimIsOneAddressPartAsTheSubIs() {
+    Identity john = new Identity("john", Set.of("eu.west", "x%41"), Set.of(), Long.MAX_VALUE,
+        new JsonObject().put("email", "john@example.com").put("tenant", "acme|eu"));
+    matches("mail.{email}.**", john, "mail.john@example%2Ecom.inbox");
+    noMatch("mail.{email}.**", john, "mail.john@example.com.au.inbox", "mail.john@example.com.inbox");
+    matches("tenant.{tenant}", john, "tenant.acme%7Ceu");
+    noMatch("chat.{groups}.**", john, "chat.eu.west.x", "chat.eu%2Ewest.x");
+    matches("group.{groups}", john, "group.x%41");
   }
 
   @Test
