@@ -1,9 +1,9 @@
 package io.herald.bridge.transport.websocket;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -32,10 +32,11 @@ import io.vertx.core.net.impl.VertxHandler;
  * <p>Here the error goes to the connection instead of to Vert.x, and the connection closes with its
  * farewell and close frame, but the channel stays open: once the close frame is written the node
  * ends its side only (a FIN, which tells the client at once), and goes on reading until the client
- * ends its own. The close frame is watched for on its way to the channel, so the order holds
- * however the socket's writes reach the channel (straight, or through Vert.x's queue, or after the
- * turns SockJS's session takes to close). The decoder cannot see the client's answering close frame
- * any more, so a client that never ends its side is cut off by Vert.x's closing timeout. Under TLS
+ * ends its own. From the error on, the close frame is watched for on its way to the channel, so the
+ * order holds however the socket's writes reach the channel (straight, or through Vert.x's queue, or
+ * after the turns SockJS's session takes to close). The decoder cannot see the client's answering
+ * close frame any more, so a client that never ends its side is cut off by Vert.x's closing
+ * timeout; so is one whose error came after the node had sent its close frame already. Under TLS
  * there is no half-close without breaking the session, and that timeout, or the client, ends it.
  *
  * <p>A message of several frames, each under the limit but over it together, is refused here too,
@@ -44,9 +45,10 @@ import io.vertx.core.net.impl.VertxHandler;
  * its farewell to it. The message's frames are dropped from there on; the client's close frame
  * still passes.
  */
-public final class ViolationClose extends ChannelDuplexHandler {
+public final class ViolationClose extends ChannelInboundHandlerAdapter {
 
   private static final String NAME = "herald-violation-close";
+  private static final String WATCH = "herald-close-frame-watch";
 
   private final ContextInternal context;
   private final Handler<Throwable> close;
@@ -55,8 +57,6 @@ public final class ViolationClose extends ChannelDuplexHandler {
   private long message;
   /** The client broke the protocol: the node's side ends once its close frame is written. */
   private boolean violated;
-  /** A close frame went to the channel. */
-  private boolean closeWritten;
 
   private ViolationClose(ContextInternal context, int maxMessageSize, Handler<Throwable> close) {
     this.context = context;
@@ -117,32 +117,28 @@ public final class ViolationClose extends ChannelDuplexHandler {
       return;
     }
     violated = true;
+    // Watched from now only: on the way of every write, a handler costs each event sent.
+    ctx.pipeline().addBefore(ctx.name(), WATCH, new CloseFrameWatch());
     context.emit(cause, close);
-    if (closeWritten) {
-      // The close frame went out before: the node's side ends once it is flushed.
-      ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> endOutput(ctx));
-    }
   }
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (!(msg instanceof CloseWebSocketFrame) || closeWritten) {
-      ctx.write(msg, promise);
-      return;
-    }
-    closeWritten = true;
-    if (!violated) {
-      ctx.write(msg, promise);
-      return;
-    }
-    ChannelPromise written = promise.unvoid();
-    ctx.write(msg, written);
-    written.addListener(done -> endOutput(ctx));
-  }
+  /** Ends the node's side of the connection once a close frame is written. */
+  private static final class CloseFrameWatch extends ChannelOutboundHandlerAdapter {
 
-  private static void endOutput(ChannelHandlerContext ctx) {
-    if (ctx.pipeline().get(SslHandler.class) == null && ctx.channel() instanceof DuplexChannel duplex) {
-      duplex.shutdownOutput();
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (!(msg instanceof CloseWebSocketFrame)) {
+        ctx.write(msg, promise);
+        return;
+      }
+      ChannelPromise written = promise.unvoid();
+      ctx.write(msg, written);
+      written.addListener(done -> {
+        if (ctx.pipeline().get(SslHandler.class) == null && ctx.channel() instanceof DuplexChannel duplex) {
+          duplex.shutdownOutput();
+        }
+      });
+      ctx.pipeline().remove(this);
     }
   }
 }
