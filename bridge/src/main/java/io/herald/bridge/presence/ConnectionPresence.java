@@ -18,6 +18,8 @@ public final class ConnectionPresence {
   private static final class Slot {
     boolean present;
     Future<Void> last = Future.succeededFuture();
+    // the timer that puts the entry again after a put failed, -1 if none
+    long retry = -1;
   }
 
   private final Presence presence;
@@ -34,7 +36,8 @@ public final class ConnectionPresence {
    * Records the connection at the address and announces {@code presence.join}; nothing when the
    * address keeps no presence or the connection is already there.
    *
-   * @return completes once the entry is stored (never fails: presence is not worth a subscription)
+   * @return completes once the entry is stored, or its put failed and will be tried again (never
+   *     fails: presence is not worth a subscription)
    */
   public Future<Void> enter(String address) {
     if (!presence.tracks(address)) {
@@ -45,7 +48,27 @@ public final class ConnectionPresence {
       return slot.last;
     }
     slot.present = true;
-    return after(address, slot, () -> presence.enter(connection, address));
+    return put(address, slot, 0);
+  }
+
+  /**
+   * Puts the entry, in turn with the address's other operations. A put that failed is tried again
+   * later, in turn as well, while the connection is still there: it is connected and subscribed, so
+   * nobody else would ever store its entry, and every node would list it as absent.
+   */
+  private Future<Void> put(String address, Slot slot, long lastWait) {
+    return after(address, slot, () -> presence.enter(connection, address, lastWait).map(stored -> {
+      long wait = stored ? -1 : presence.retryAfter(lastWait);
+      if (wait > 0 && slot.present) {
+        slot.retry = presence.vertx().setTimer(wait, t -> {
+          slot.retry = -1;
+          if (slot.present) {
+            put(address, slot, wait);
+          }
+        });
+      }
+      return null;
+    }));
   }
 
   /** Removes the connection from the address and announces {@code presence.leave}, if it was there. */
@@ -55,6 +78,10 @@ public final class ConnectionPresence {
       return Future.succeededFuture();
     }
     slot.present = false;
+    if (slot.retry != -1) {
+      presence.vertx().cancelTimer(slot.retry);
+      slot.retry = -1;
+    }
     return after(address, slot, () -> presence.leave(connection, address));
   }
 

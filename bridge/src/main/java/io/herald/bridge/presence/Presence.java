@@ -47,7 +47,7 @@ public final class Presence {
   private static final Logger LOG = System.getLogger(Presence.class.getName());
   private static final int SWEEP_ATTEMPTS = 3;
   private static final long SWEEP_RETRY_MS = 2_000;
-  /** A leave whose remove failed is tried again after this, then twice as long each time, up to {@link #LEAVE_RETRY_MAX_MS}. */
+  /** A put or remove that failed is tried again after this, then twice as long each time, up to {@link #LEAVE_RETRY_MAX_MS}. */
   private static final long LEAVE_RETRY_MS = 1_000;
   private static final long LEAVE_RETRY_MAX_MS = 30_000;
 
@@ -150,15 +150,42 @@ public final class Presence {
 
   // ---- entering and leaving, through ConnectionPresence ----
 
-  Future<Void> enter(ClientConnection connection, String address) {
+  /**
+   * Stores the entry and announces the join.
+   *
+   * @param lastWait how long the connection waited before this attempt, 0 for the first
+   * @return whether the entry is stored (never fails); a connection whose put failed tries again
+   *     after {@link #retryAfter}, in its own order of enters and leaves
+   */
+  Future<Boolean> enter(ClientConnection connection, String address, long lastWait) {
     PresenceEntry entry = new PresenceEntry(address, connection.identity().subject(), connection.id(), nodeKey, member,
         connection.transport(), System.currentTimeMillis());
     return store.put(entry)
-        .onSuccess(v -> announce(JOIN, entry))
+        .map(v -> {
+          if (lastWait > 0) {
+            LOG.log(Level.INFO, "presence of {0} at {1} was recorded after all", connection.id(), address);
+          }
+          announce(JOIN, entry);
+          return true;
+        })
         .recover(e -> {
-          LOG.log(Level.WARNING, "presence of {0} at {1} was not recorded: {2}", connection.id(), address, e.getMessage());
-          return Future.succeededFuture();
+          if (lastWait == 0) {
+            LOG.log(Level.WARNING, "presence of {0} at {1} was not recorded, trying again: {2}", connection.id(), address, e.getMessage());
+          }
+          return Future.succeededFuture(false);
         });
+  }
+
+  /**
+   * How long to wait before trying a failed put or remove again: 1 s, then twice as long each time
+   * up to 30 s; -1 once the node is closing, when nothing is tried again.
+   */
+  long retryAfter(long lastWait) {
+    return closed ? -1 : lastWait == 0 ? LEAVE_RETRY_MS : Math.min(lastWait * 2, LEAVE_RETRY_MAX_MS);
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   /**
