@@ -65,4 +65,22 @@ public final class LocalPresenceStore implements PresenceStore {
     }
     return Future.succeededFuture(removed);
   }
+
+  @Override
+  public Future<Integer> renameMember(String from, String to) {
+    int[] moved = new int[1];
+    for (String address : List.copyOf(byAddress.keySet())) {
+      byAddress.computeIfPresent(address, (a, entries) -> {
+        entries.replaceAll((connection, entry) -> {
+          if (!from.equals(entry.member())) {
+            return entry;
+          }
+          moved[0]++;
+          return new PresenceEntry(entry.address(), entry.user(), entry.connection(), entry.node(), to, entry.transport(), entry.since());
+        });
+        return entries;
+      });
+    }
+    return Future.succeededFuture(moved[0]);
+  }
 }

@@ -22,6 +22,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A node's presence: who is subscribed, on any node, to the addresses its {@link PresencePolicy}
@@ -55,13 +56,14 @@ public final class Presence {
   private final PresencePolicy policy;
   private final PresenceStore store;
   private final String nodeKey;
-  private final String member;
+  // this node's member UUID, read at each enter: a member that merges back after a split-brain has a new one
+  private final Supplier<String> member;
   private final EventIds ids = new EventIds();
   private MessageConsumer<Object> service;
   private MemberDepartures departures;
   private volatile boolean closed;
 
-  Presence(Vertx vertx, PresencePolicy policy, PresenceStore store, String nodeKey, String member) {
+  Presence(Vertx vertx, PresencePolicy policy, PresenceStore store, String nodeKey, Supplier<String> member) {
     this.vertx = vertx;
     this.policy = policy;
     this.store = store;
@@ -79,14 +81,14 @@ public final class Presence {
     HazelcastInstance hazelcast = hazelcastOf(vertx);
     if (hazelcast != null) {
       presence = new Presence(vertx, policy, new HazelcastPresenceStore(vertx, hazelcast), nodeKey,
-          hazelcast.getCluster().getLocalMember().getUuid().toString());
+          () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
     } else {
-      presence = new Presence(vertx, policy, new LocalPresenceStore(), nodeKey, null);
+      presence = new Presence(vertx, policy, new LocalPresenceStore(), nodeKey, () -> null);
     }
     if (!policy.isEmpty()) {
       presence.service = vertx.eventBus().consumer(NodeAddresses.PRESENCE, presence::onRequest);
       if (hazelcast != null) {
-        presence.departures = MemberDepartures.watch(hazelcast, presence::sweep);
+        presence.departures = MemberDepartures.watch(hazelcast, presence::sweep, presence::renamed);
       }
     }
     return presence;
@@ -158,7 +160,7 @@ public final class Presence {
    *     after {@link #retryAfter}, in its own order of enters and leaves
    */
   Future<Boolean> enter(ClientConnection connection, String address, long lastWait) {
-    PresenceEntry entry = new PresenceEntry(address, connection.identity().subject(), connection.id(), nodeKey, member,
+    PresenceEntry entry = new PresenceEntry(address, connection.identity().subject(), connection.id(), nodeKey, member.get(),
         connection.transport(), System.currentTimeMillis());
     return store.put(entry)
         .map(v -> {
@@ -254,6 +256,28 @@ public final class Presence {
         vertx.setTimer(SWEEP_RETRY_MS, t -> sweep(gone, attempt + 1));
       } else {
         LOG.log(Level.WARNING, "presence entries of member {0}, which is gone, were not removed: {1}", gone, result.cause().getMessage());
+      }
+    });
+  }
+
+  /**
+   * This member merged back into the cluster under a new UUID: its entries, those it entered before
+   * (the merge brings back what its side of the split held) and those entered while it merged, take
+   * the new one, or a later crash of this member would leave them listed for good. Retried a few
+   * times if the cluster is busy.
+   */
+  private void renamed(String before, String now) {
+    renamed(before, now, 1);
+  }
+
+  private void renamed(String before, String now, int attempt) {
+    store.renameMember(before, now).onComplete(result -> {
+      if (result.succeeded()) {
+        LOG.log(Level.INFO, "this member merged back as {0}: {1} presence entries moved from {2}", now, result.result(), before);
+      } else if (attempt < SWEEP_ATTEMPTS && !closed) {
+        vertx.setTimer(SWEEP_RETRY_MS, t -> renamed(before, now, attempt + 1));
+      } else {
+        LOG.log(Level.WARNING, "presence entries of this member were not moved from {0} to {1}: {2}", before, now, result.cause().getMessage());
       }
     });
   }

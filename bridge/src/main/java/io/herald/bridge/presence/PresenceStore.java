@@ -30,4 +30,13 @@ public interface PresenceStore {
    * @return the entries removed
    */
   Future<List<PresenceEntry>> removeMembers(Collection<String> members);
+
+  /**
+   * Gives the entries of one cluster member the member's new identity: a member that merges back
+   * after a split-brain comes back under a new UUID, and a later sweep of its departure looks for
+   * that one.
+   *
+   * @return how many entries moved
+   */
+  Future<Integer> renameMember(String from, String to);
 }

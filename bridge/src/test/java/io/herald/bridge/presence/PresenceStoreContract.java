@@ -86,4 +86,19 @@ abstract class PresenceStoreContract {
     assertEquals(List.of(), await(() -> store().removeMembers(List.of(gone))), "already removed");
     assertEquals(List.of("c2"), connections(room));
   }
+
+  @Test
+  void renamingAMemberMovesItsEntriesOnlySoItsDepartureFindsThem() {
+    String room = unique("room");
+    String before = UUID.randomUUID().toString();
+    String now = UUID.randomUUID().toString();
+    String other = UUID.randomUUID().toString();
+    await(() -> store().put(entry(room, "c1", before, 1000)));
+    await(() -> store().put(entry(room, "c2", other, 1000)));
+    assertEquals(1, await(() -> store().renameMember(before, now)));
+    assertEquals(entry(room, "c1", now, 1000), await(() -> store().list(room)).get(0), "only the member changes");
+    assertEquals(List.of(), await(() -> store().removeMembers(List.of(before))));
+    assertEquals(List.of("c1"), await(() -> store().removeMembers(List.of(now))).stream().map(PresenceEntry::connection).toList());
+    assertEquals(List.of("c2"), connections(room));
+  }
 }

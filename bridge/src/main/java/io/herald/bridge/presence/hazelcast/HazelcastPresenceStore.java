@@ -113,6 +113,13 @@ public final class HazelcastPresenceStore implements PresenceStore {
     }, false);
   }
 
+  @Override
+  public Future<Integer> renameMember(String from, String to) {
+    Predicate<String, HazelcastJsonValue> theirs = Predicates.equal("member", from);
+    return vertx.executeBlocking(
+        () -> (int) entries.executeOnEntries(new RenameMember(from, to), theirs).values().stream().filter(Boolean.TRUE::equals).count(), false);
+  }
+
   private static PresenceEntry decode(HazelcastJsonValue value) {
     return value == null ? null : PresenceEntry.fromJson(new JsonObject(value.getValue()));
   }
