@@ -16,8 +16,6 @@ import io.herald.bridge.history.HistoryPolicy;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.SseClient;
 import io.herald.bridge.support.TestCluster;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.internal.VertxInternal;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +59,7 @@ class PresenceMergeTest {
     clients = Vertx.vertx();
     HttpClient http = clients.createHttpClient();
 
-    SseClient before = await(onLoop(clients, () -> SseClient.connect(http, serverB.port(), "/sse?address=" + ROOM)));
+    SseClient before = await(PresenceCounts.onLoop(clients, () -> SseClient.connect(http, serverB.port(), "/sse?address=" + ROOM)));
     await(before.nth(Presence.JOIN, 1));
     assertEquals(1L, countUntil(a, nodeA, n -> n == 1L));
 
@@ -81,7 +78,7 @@ class PresenceMergeTest {
     awaitTrue(() -> hzA.getCluster().getMembers().size() == 2 && hzB.getCluster().getMembers().size() == 2, "the sides merged");
     assertNotEquals(memberB.getUuid(), hzB.getCluster().getLocalMember().getUuid(), "a merged member has a new UUID");
 
-    SseClient after = await(onLoop(clients, () -> SseClient.connect(http, serverB.port(), "/sse?address=" + ROOM)));
+    SseClient after = await(PresenceCounts.onLoop(clients, () -> SseClient.connect(http, serverB.port(), "/sse?address=" + ROOM)));
     await(after.nth(Presence.JOIN, 1));
     long present = countUntil(a, nodeA, n -> n >= 1L);
     System.out.println("present after the merge: " + present);
@@ -115,18 +112,6 @@ class PresenceMergeTest {
   }
 
   private static long countUntil(Vertx member, HeraldNode node, LongPredicate done) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    long count = await(onLoop(member, () -> node.presence().count(ROOM)));
-    while (!done.test(count) && System.nanoTime() < deadline) {
-      await(onLoop(member, () -> member.timer(100)));
-      count = await(onLoop(member, () -> node.presence().count(ROOM)));
-    }
-    return count;
-  }
-
-  private static <T> Future<T> onLoop(Vertx vertx, Supplier<Future<T>> chain) {
-    Promise<T> result = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> chain.get().onComplete(result));
-    return result.future();
+    return PresenceCounts.countUntil(member, node, ROOM, BOUND_SECONDS, done);
   }
 }
