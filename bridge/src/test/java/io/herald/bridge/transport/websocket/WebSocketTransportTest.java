@@ -15,6 +15,8 @@ import io.herald.bridge.auth.JwtAuthenticator;
 import io.herald.bridge.auth.JwtSettings;
 import io.herald.bridge.support.BridgeServer;
 import io.herald.bridge.support.FrameClient;
+import io.herald.bridge.support.Http;
+import io.herald.bridge.support.OversizedFrameClient;
 import io.herald.bridge.support.Tokens;
 import io.herald.bridge.support.WebSocketFrameClient;
 import io.herald.bridge.transport.frames.FrameProtocolContractTest;
@@ -24,13 +26,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
-import java.io.DataInputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The frame protocol over a raw WebSocket at {@code /ws}, and what only that transport does. */
@@ -144,47 +139,9 @@ class WebSocketTransportTest extends FrameProtocolContractTest {
    */
   @Test
   void aFrameOverTheLimitIsRefusedWithoutResettingTheConnection(Vertx vertx) throws Exception {
-    BridgeServer small = BridgeServer.start(vertx, new BridgeOptions().setMaxFrameSize(1024), RULES)
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    try (Socket socket = new Socket("127.0.0.1", small.port())) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      out.write(("GET " + WebSocketTransport.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      String head = "";
-      while (!head.endsWith("\r\n\r\n")) {
-        head += (char) in.readUnsignedByte();
-      }
-      assertTrue(head.startsWith("HTTP/1.1 101"), head);
-      int length = 200_000;
-      byte[] frameHead = {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 0, 0, (byte) (length >> 16), (byte) (length >> 8), (byte) length, 0, 0, 0, 0};
-      out.write(frameHead);
-      out.write(new byte[4096]);
-      List<String> texts = new ArrayList<>();
-      int opcode;
-      do {
-        opcode = in.readUnsignedByte() & 0x0f;
-        int size = in.readUnsignedByte();
-        size = size == 126 ? in.readUnsignedShort() : size;
-        byte[] payload = in.readNBytes(size);
-        if (opcode == 0x1) {
-          texts.add(new String(payload, StandardCharsets.UTF_8));
-        }
-        if (opcode == 0x8) {
-          assertEquals(1009, ((payload[0] & 0xff) << 8) | (payload[1] & 0xff));
-        }
-      } while (opcode != 0x8);
-      assertTrue(texts.stream().anyMatch(t -> t.contains("\"too-large\"")), texts::toString);
-      Thread.sleep(300);
-      out.write(new byte[4096]);
-      Thread.sleep(300);
-      // The rest of the frame, then the close frame that answers the node's (masked, with no status).
-      out.write(new byte[length - 2 * 4096]);
-      out.write(new byte[] {(byte) 0x88, (byte) 0x80, 0, 0, 0, 0});
-      socket.shutdownOutput();
-      assertEquals(-1, in.read(), "the node sent more after its close frame");
-    }
+    BridgeServer small = Http.await(BridgeServer.start(vertx, new BridgeOptions().setMaxFrameSize(1024), RULES));
+    OversizedFrameClient.Received received = OversizedFrameClient.send(small.port(), WebSocketTransport.PATH);
+    assertTrue(received.texts().stream().anyMatch(t -> t.contains("\"too-large\"")), received::toString);
+    assertEquals(1009, received.closeCode(), received::toString);
   }
 }
