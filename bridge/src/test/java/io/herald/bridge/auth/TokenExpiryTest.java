@@ -80,9 +80,17 @@ class TokenExpiryTest {
     assertEquals(0, stats.consumers(), stats::toString);
   }
 
-  /** Alice's token, expiring in a couple of seconds (exp has whole seconds). */
+  /**
+   * The life of the tokens that expire during a test. What the test does before its token expires
+   * must fit in it with room to spare: exp has whole seconds, so a token lives up to a second less,
+   * and the first connection of a cold JVM loads the HTTP, transport and JWT classes (over 2 s on a
+   * loaded two-core machine, where 3 s tokens expired before their stream was even open).
+   */
+  private static final Duration SHORT = Duration.ofSeconds(7);
+
+  /** Alice's token, expiring {@link #SHORT} from now. */
   private static Claims shortLived(String sub) {
-    return sub(sub).groups("team").expiresIn(Duration.ofSeconds(3));
+    return sub(sub).groups("team").expiresIn(SHORT);
   }
 
   private static long expiresAtMillis(String token) {
@@ -298,7 +306,7 @@ class TokenExpiryTest {
   void aSockJsConnectionClosedForAnExpiredTokenPublishesNothingMore() throws Exception {
     List<Object> late = new java.util.concurrent.CopyOnWriteArrayList<>();
     await(vertx.eventBus().consumer("public.late", m -> late.add(m.body())).completion());
-    String token = tokens.hs256(sub("mallory").roles("publisher").expiresIn(Duration.ofSeconds(2)));
+    String token = tokens.hs256(sub("mallory").roles("publisher").expiresIn(SHORT));
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     String session = "/eventbus/000/expiry" + System.nanoTime();
     assertTrue(await(sockJs(http, session + "/xhr", null)).startsWith("200 o"));
