@@ -58,12 +58,14 @@ class CachingAuthenticatorTest {
 
   @Test
   void anExpiredIdentityIsNotServedFromTheCache() throws InterruptedException {
-    valid.put("t-short", user("bob", System.currentTimeMillis() + 300));
+    // Long enough that a stalled test thread (a loaded machine, a GC) still asks twice while it is valid.
+    long expiresAt = System.currentTimeMillis() + 2_000;
+    valid.put("t-short", user("bob", expiresAt));
     CachingAuthenticator cache = new CachingAuthenticator(table, 10);
     assertTrue(cache.authenticate("t-short").succeeded());
     assertTrue(cache.authenticate("t-short").succeeded());
     assertEquals(1, verifications.get(), "served from the cache while valid");
-    Thread.sleep(400);
+    Thread.sleep(Math.max(0, expiresAt + 100 - System.currentTimeMillis()));
     cache.authenticate("t-short");
     assertEquals(2, verifications.get(), "past its expiry the identity goes back to the verifier");
   }

@@ -1,6 +1,7 @@
 package io.herald.bridge.support;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -41,7 +42,19 @@ public final class WebSocketFrameClient extends FrameClient {
     return connect(vertx, port, path, true, new WebSocketClientOptions());
   }
 
+  /**
+   * Runs on an event loop wherever it is called from: from a test thread, a callback on an already
+   * completed future runs on that thread, and Vert.x resumes the socket as its connect completes, so
+   * the first frames (the welcome) could go by before the handlers were set.
+   */
   private static Future<WebSocketFrameClient> connect(Vertx vertx, int port, String path, boolean sockJs,
+      WebSocketClientOptions options) {
+    Promise<WebSocketFrameClient> opened = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> open(vertx, port, path, sockJs, options).onComplete(opened));
+    return opened.future();
+  }
+
+  private static Future<WebSocketFrameClient> open(Vertx vertx, int port, String path, boolean sockJs,
       WebSocketClientOptions options) {
     // Events of the tests are up to a few tens of kilobytes; leave room above the defaults.
     options.setMaxFrameSize(Math.max(options.getMaxFrameSize(), 256 * 1024))
