@@ -48,9 +48,9 @@ public final class Presence {
   private static final Logger LOG = System.getLogger(Presence.class.getName());
   private static final int SWEEP_ATTEMPTS = 3;
   private static final long SWEEP_RETRY_MS = 2_000;
-  /** A put or remove that failed is tried again after this, then twice as long each time, up to {@link #LEAVE_RETRY_MAX_MS}. */
-  private static final long LEAVE_RETRY_MS = 1_000;
-  private static final long LEAVE_RETRY_MAX_MS = 30_000;
+  /** A put or remove that failed is tried again after this, then twice as long each time, up to {@link #RETRY_MAX_MS}. */
+  private static final long RETRY_MS = 1_000;
+  private static final long RETRY_MAX_MS = 30_000;
 
   private final Vertx vertx;
   private final PresencePolicy policy;
@@ -183,7 +183,7 @@ public final class Presence {
    * up to 30 s; -1 once the node is closing, when nothing is tried again.
    */
   long retryAfter(long lastWait) {
-    return closed ? -1 : lastWait == 0 ? LEAVE_RETRY_MS : Math.min(lastWait * 2, LEAVE_RETRY_MAX_MS);
+    return closed ? -1 : lastWait == 0 ? RETRY_MS : Math.min(lastWait * 2, RETRY_MAX_MS);
   }
 
   Vertx vertx() {
@@ -218,7 +218,11 @@ public final class Presence {
         left.complete();
         return;
       }
-      long next = lastWait == 0 ? LEAVE_RETRY_MS : Math.min(lastWait * 2, LEAVE_RETRY_MAX_MS);
+      long next = retryAfter(lastWait);
+      if (next < 0) {
+        left.complete();
+        return;
+      }
       if (lastWait == 0) {
         LOG.log(Level.WARNING, "presence of {0} at {1} was not removed, trying again: {2}", connection, address, result.cause().getMessage());
       }

@@ -267,9 +267,7 @@ public abstract class BaseConnection implements ClientConnection {
         if (since != null && subscriptions.contains(address) && positions.has(address)) {
           positions.moveTo(address, since);
           startCatchUp(address);
-          if (!fromNow.isEmpty() && fromNow.remove(address) && fromNow.isEmpty()) {
-            fromNow = Set.of();
-          }
+          fromNow = without(fromNow, address);
         }
         return null;
       });
@@ -533,12 +531,13 @@ public abstract class BaseConnection implements ClientConnection {
 
   /** The catch-up has replayed everything: live events of the address flow from here. */
   final void caughtUp(String address) {
-    if (!catchingUp.isEmpty() && catchingUp.remove(address) && catchingUp.isEmpty()) {
-      catchingUp = Set.of();
-    }
-    if (!fromNow.isEmpty() && fromNow.remove(address) && fromNow.isEmpty()) {
-      fromNow = Set.of();
-    }
+    catchingUp = without(catchingUp, address);
+    fromNow = without(fromNow, address);
+  }
+
+  /** {@code set} without {@code address}: the shared empty set once nothing is left, as these sets are nearly always. */
+  private static Set<String> without(Set<String> set, String address) {
+    return !set.isEmpty() && set.remove(address) && set.isEmpty() ? Set.of() : set;
   }
 
   private void startCatchUp(String address) {
