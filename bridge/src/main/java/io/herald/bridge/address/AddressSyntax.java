@@ -77,7 +77,7 @@ public final class AddressSyntax {
         partEmpty = true;
       } else if (plain(c)) {
         partEmpty = false;
-      } else if (c == '%' && i + 2 < text.length() && hexDigit(text.charAt(i + 1)) && hexDigit(text.charAt(i + 2))) {
+      } else if (escapeAt(text, i)) {
         partEmpty = false;
         i += 2;
       } else {
@@ -94,7 +94,7 @@ public final class AddressSyntax {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '%' && i + 2 < value.length() && hexDigit(value.charAt(i + 1)) && hexDigit(value.charAt(i + 2))) {
+      if (escapeAt(value, i)) {
         i += 2;
       } else if (!plain(c)) {
         return false;
@@ -105,6 +105,11 @@ public final class AddressSyntax {
 
   private static boolean plain(char c) {
     return EventNames.isAlphanumeric(c) || c == '_' || c == ':' || c == '@' || c == '-';
+  }
+
+  /** Whether a {@code %XX} escape, upper-case as {@link #part} writes it, starts at {@code i}. */
+  private static boolean escapeAt(String text, int i) {
+    return text.charAt(i) == '%' && i + 2 < text.length() && hexDigit(text.charAt(i + 1)) && hexDigit(text.charAt(i + 2));
   }
 
   private static boolean hexDigit(char c) {

@@ -127,8 +127,7 @@ public final class Targets {
    * @throws HeraldException {@code bad-address} naming the problem
    */
   public static String checkedGroup(Object group) {
-    if (!(group instanceof String name) || name.isEmpty() || name.contains(".")
-        || AddressSyntax.problem(GROUP_PREFIX + name) != null) {
+    if (!(group instanceof String name) || !AddressSyntax.isPart(name) || AddressSyntax.problem(GROUP_PREFIX + name) != null) {
       throw new HeraldException(ErrorCode.BAD_ADDRESS, "a group is one address part: letters, digits and _ - : @");
     }
     return name;

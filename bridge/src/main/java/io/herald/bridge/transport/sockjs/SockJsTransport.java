@@ -8,10 +8,10 @@ import io.herald.bridge.transport.CloseReason;
 import io.herald.bridge.transport.QueryCheck;
 import io.herald.bridge.transport.RequestBodies;
 import io.herald.bridge.transport.websocket.ViolationClose;
+import io.herald.bridge.transport.websocket.WebSocketTransport;
 import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -139,6 +139,6 @@ public final class SockJsTransport {
    */
   private static Channel channelOf(SockJSSocket socket) {
     RoutingContext rc = socket.routingContext();
-    return rc != null && rc.request().connection() instanceof ConnectionBase base ? base.channel() : null;
+    return rc == null ? null : WebSocketTransport.channelOf(rc.request());
   }
 }

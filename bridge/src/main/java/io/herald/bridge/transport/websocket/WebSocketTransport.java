@@ -53,9 +53,10 @@ public final class WebSocketTransport implements Handler<RoutingContext> {
   /**
    * The TCP channel under an HTTP/1 upgrade request: after the handshake it carries the WebSocket,
    * and events are written to it as ready-made frames. vertx-web hands out a wrapper of the socket
-   * that hides its channel, so the channel is taken from the request's connection.
+   * that hides its channel, so the channel is taken from the request's connection. {@code null} for
+   * HTTP/2, whose streams share one channel.
    */
-  private static Channel channelOf(HttpServerRequest request) {
+  public static Channel channelOf(HttpServerRequest request) {
     boolean http1 = request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0;
     return http1 && request.connection() instanceof ConnectionBase base ? base.channel() : null;
   }
