@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,9 +34,8 @@ public final class ReloadingRules implements AddressRules {
   private final AtomicReference<AddressRules> current;
   // A check still running (a slow file system) makes the next ones skip rather than queue up.
   private final AtomicBoolean checking = new AtomicBoolean();
-  // The digest of the file's content as last read, null while it cannot be read; written by one check at a time.
+  // The file's content as last read (a few kilobytes), null while it cannot be read; written by one check at a time.
   private volatile byte[] seen;
-  private volatile boolean unreadable;
 
   private ReloadingRules(RulesSource source, AddressRules initial, byte[] seen) {
     this.source = source;
@@ -48,7 +45,7 @@ public final class ReloadingRules implements AddressRules {
 
   /**
    * The rules at start (call off the event loop). A rules file is read once, and the rules and the
-   * digest later checks compare with both come from that read: a second read could see another
+   * content later checks compare with both come from that read: a second read could see another
    * content, or wait for good on a file that gives its content only once (a pipe).
    *
    * @throws ConfigException naming the file and the problem
@@ -65,7 +62,7 @@ public final class ReloadingRules implements AddressRules {
     }
     var rules = source.parse(content);
     LOG.log(Level.INFO, "address rules: {0} rules from {1}", rules.rules().size(), source.where());
-    return new ReloadingRules(source, rules, digest(content));
+    return new ReloadingRules(source, rules, content);
   }
 
   @Override
@@ -88,19 +85,16 @@ public final class ReloadingRules implements AddressRules {
   private Void check() {
     byte[] content = read();
     if (content == null) {
-      if (!unreadable) {
-        unreadable = true;
+      if (seen != null) {
         seen = null;
         LOG.log(Level.WARNING, "address rules file cannot be read (gone?), the rules in force stay: {0}", source.where());
       }
       return null;
     }
-    unreadable = false;
-    byte[] now = digest(content);
-    if (Arrays.equals(now, seen)) {
+    if (Arrays.equals(content, seen)) {
       return null;
     }
-    seen = now;
+    seen = content;
     try {
       var rules = source.parse(content);
       current.set(rules);
@@ -117,17 +111,6 @@ public final class ReloadingRules implements AddressRules {
       return Files.readAllBytes(source.file());
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  private static byte[] digest(byte[] content) {
-    if (content == null) {
-      return null;
-    }
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(content);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }
