@@ -147,6 +147,12 @@ export class Herald {
     this.pageEvents = null;
   }
 
+  /** A test of whether end() (close(), or the page going into the cache) has come since this call. */
+  untilEnd() {
+    const run = this.runs;
+    return () => this.closing || run !== this.runs;
+  }
+
   end(state) {
     this.closing = true;
     this.hidden = false;
@@ -199,8 +205,7 @@ export class Herald {
    * would be left open.
    */
   async open() {
-    const run = this.runs;
-    const ended = () => this.closing || run !== this.runs;
+    const ended = this.untilEnd();
     let token;
     try {
       token = await this.token(false);
@@ -270,8 +275,7 @@ export class Herald {
     clearTimeout(this.refreshTimer);
     const exp = token && typeof this.options.token === "function" ? expiryOf(token) : null;
     if (!exp) return;
-    const run = this.runs;
-    const ended = () => this.closing || run !== this.runs;
+    const ended = this.untilEnd();
     const wait = Math.max(1000, exp * 1000 - Date.now() - this.options.refreshBefore);
     this.refreshTimer = setTimeout(async () => {
       try {
