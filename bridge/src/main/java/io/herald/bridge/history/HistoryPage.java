@@ -31,4 +31,18 @@ public record HistoryPage(String epoch, long firstSeq, long lastSeq, List<Stored
     }
     return cursor.epoch().equals(epoch) && cursor.seq() >= firstSeq - 1 && cursor.seq() <= lastSeq;
   }
+
+  /**
+   * Where a subscription without a cursor starts instead of {@code live}, the node's stream's
+   * position, when that stands in an epoch this history no longer has (dropped after a day idle, or
+   * lost): at the beginning of history's epoch, whose events the node's stream has not handed out
+   * yet, so the client misses nothing. {@code null} when {@code live} is in history's epoch, or
+   * history's epoch has already dropped events.
+   */
+  public Position startInsteadOf(Position live) {
+    if (epoch.equals(live.epoch()) || firstSeq > 1) {
+      return null;
+    }
+    return lastSeq == 0 ? Position.NONE : new Position(epoch, 0);
+  }
 }

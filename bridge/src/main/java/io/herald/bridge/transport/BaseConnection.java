@@ -337,9 +337,9 @@ public abstract class BaseConnection implements ClientConnection {
   private Future<Void> startWhereHistoryContinues(String address, Position start) {
     return runtime.history().read(address, Long.MAX_VALUE, 0)
         .map(head -> {
-          if (subscriptions.contains(address) && start.equals(positions.position(address)) && !head.epoch().equals(start.epoch())
-              && head.firstSeq() <= 1) {
-            positions.moveTo(address, head.lastSeq() == 0 ? Position.NONE : new Position(head.epoch(), 0));
+          Position instead = head.startInsteadOf(start);
+          if (instead != null && subscriptions.contains(address) && start.equals(positions.position(address))) {
+            positions.moveTo(address, instead);
           }
           return (Void) null;
         })

@@ -49,13 +49,11 @@ final class CatchUp {
             connection.caughtUp(address);
             return Future.succeededFuture();
           }
-          if (!page.continues(from) && connection.startedFromNow(address) && !page.epoch().equals(from.epoch()) && page.firstSeq() <= 1
-              && rounds < MAX_ROUNDS) {
-            // The client asked for events from now, and the node's live stream still stands in an
-            // epoch history no longer has (dropped after a day idle, or lost): the client missed
-            // nothing, and starts at the beginning of history's epoch, whose events this node's
-            // stream has not handed out yet.
-            connection.restartAt(address, page.lastSeq() == 0 ? Position.NONE : new Position(page.epoch(), 0));
+          // The client asked for events from now, and the node's live stream may stand in an epoch
+          // history no longer has: it missed nothing, and starts where history's epoch begins.
+          Position instead = page.continues(from) || !connection.startedFromNow(address) ? null : page.startInsteadOf(from);
+          if (instead != null && rounds < MAX_ROUNDS) {
+            connection.restartAt(address, instead);
             return round(connection, address, rounds + 1);
           }
           boolean full = deliver(connection, address, from, page) == pageSize;
